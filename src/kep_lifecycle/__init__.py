@@ -1,0 +1,1 @@
+"""Account lifecycle of a KEP (registered e-mail) provider: renewal, quota, closure and notices."""

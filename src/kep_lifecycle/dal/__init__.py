@@ -1,0 +1,1 @@
+"""DynamoDB and SES adapters. boto3 and PynamoDB are used only below this package."""

@@ -1,0 +1,1 @@
+"""The local run: the daily jobs on an embedded moto server, driven by the `kepctl` command."""

@@ -1,0 +1,140 @@
+"""Operator-facing texts of kepctl, in Turkish (default) and English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..domain.dates import format_tr
+from ..domain.money import format_try
+
+LANGUAGES = ("tr", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # Input file problems; {field} and {value} are filled in by the caller's line prefix.
+    "invalid_json": {"tr": "satır geçerli bir JSON değil ({reason})", "en": "the line is not valid JSON ({reason})"},
+    "not_an_object": {"tr": "satır bir JSON nesnesi olmalı", "en": "the line must be a JSON object"},
+    "not_utf8": {"tr": "dosya UTF-8 olarak okunamadı", "en": "the file is not valid UTF-8"},
+    "empty_file": {"tr": "dosyada hiç hesap yok", "en": "the file contains no accounts"},
+    "missing": {"tr": "zorunlu alan eksik", "en": "required field is missing"},
+    "extra_forbidden": {"tr": "tanımsız alan; alan adını düzeltin ya da kaldırın",
+                        "en": "unknown field; correct its name or remove it"},
+    "int_type": {"tr": "tam sayı olmalı (tırnaksız, ondalıksız)", "en": "must be a whole number (no quotes, no decimals)"},
+    "bool_type": {"tr": "true ya da false olmalı", "en": "must be true or false"},
+    "string_type": {"tr": "metin olmalı", "en": "must be a string"},
+    "list_type": {"tr": "liste olmalı", "en": "must be a list"},
+    "model_type": {"tr": "JSON nesnesi olmalı", "en": "must be a JSON object"},
+    "model_attributes_type": {"tr": "JSON nesnesi olmalı", "en": "must be a JSON object"},
+    "dict_type": {"tr": "JSON nesnesi olmalı", "en": "must be a JSON object"},
+    "enum": {"tr": "geçersiz değer; şunlardan biri olmalı: {expected}", "en": "invalid value; expected one of {expected}"},
+    "literal_error": {"tr": "geçersiz değer; şunlardan biri olmalı: {expected}",
+                      "en": "invalid value; expected one of {expected}"},
+    "union_tag_invalid": {"tr": "geçersiz olay türü; şunlardan biri olmalı: {expected_tags}",
+                          "en": "invalid event type; expected one of {expected_tags}"},
+    "union_tag_not_found": {"tr": "olay türü (type) eksik", "en": "event type (type) is missing"},
+    "greater_than": {"tr": "{gt} değerinden büyük olmalı", "en": "must be greater than {gt}"},
+    "greater_than_equal": {"tr": "en az {ge} olmalı", "en": "must be at least {ge}"},
+    "string_too_short": {"tr": "boş olamaz", "en": "must not be empty"},
+    "string_too_long": {"tr": "en fazla {max_length} karakter olabilir", "en": "must be at most {max_length} characters"},
+    "date_format": {"tr": "tarih YYYY-AA-GG biçiminde olmalı (ör. 2025-03-01)",
+                    "en": "date must be written YYYY-MM-DD (e.g. 2025-03-01)"},
+    "date_invalid": {"tr": "takvimde olmayan bir tarih", "en": "not a calendar date"},
+    "kep_address_format": {"tr": "geçerli bir KEP adresi değil (ör. ad.soyad.1@hs01.kep.tr)",
+                           "en": "not a valid KEP address (e.g. name.surname.1@hs01.kep.tr)"},
+    "contact_email_format": {"tr": "geçerli bir e-posta adresi değil", "en": "not a valid e-mail address"},
+    "holder_name_format": {"tr": "ad boş olamaz ve satır sonu ya da kontrol karakteri içeremez",
+                           "en": "the name must not be blank or contain line breaks or control characters"},
+    "vkn_format": {"tr": "VKN 10 haneli bir sayı olmalı", "en": "the VKN must be 10 digits"},
+    "duplicate_address": {"tr": "bu KEP adresi {first_line}. satırda da var", "en": "this KEP address also appears on line {first_line}"},
+    "unknown_address": {"tr": "hesap dosyasında böyle bir KEP adresi yok", "en": "no account with this KEP address in the accounts file"},
+    "date_outside_run": {"tr": "olay tarihi çalıştırma aralığının ({start} – {end}) dışında",
+                         "en": "the event date is outside the run ({start} to {end})"},
+    "input_rejected": {"tr": "Girdi reddedildi: {count} hata bulundu, hiçbir şey yazılmadı. Hataları düzeltip yeniden çalıştırın.",
+                       "en": "Input rejected: {count} errors found, nothing was written. Fix them and run again."},
+    "line_prefix": {"tr": "{file}, satır {line}, alan '{field}', değer {value}: {message}",
+                    "en": "{file}, line {line}, field '{field}', value {value}: {message}"},
+    # Run arguments and outcome.
+    "date_range_invalid": {"tr": "--from ({start}) --to ({end}) tarihinden sonra olamaz.",
+                           "en": "--from ({start}) must not be after --to ({end})."},
+    "date_range_too_long": {"tr": "Çalıştırma aralığı en fazla {max_days} gün olabilir; {days} gün istendi.",
+                            "en": "The run may cover at most {max_days} days; {days} were requested."},
+    "date_argument_invalid": {"tr": "{option} için geçersiz tarih: {value!r}. YYYY-AA-GG biçiminde yazın.",
+                              "en": "invalid date for {option}: {value!r}. Write it as YYYY-MM-DD."},
+    "file_not_found": {"tr": "Dosya bulunamadı: {path}", "en": "File not found: {path}"},
+    "out_not_empty": {"tr": "Çıktı klasörü boş değil: {path}. Boş ya da yeni bir klasör verin.",
+                      "en": "Output folder is not empty: {path}. Give an empty or new folder."},
+    "run_done": {"tr": "{start} – {end} arası {days} gün çalıştırıldı ({seconds:.1f} sn). Çıktı: {out}",
+                 "en": "Ran {days} days from {start} to {end} ({seconds:.1f} s). Output: {out}"},
+    "summary_accounts": {"tr": "Hesaplar: {total} (etkin {active}, kapalı {closed}, ek süredeki {grace}, gönderimi kısıtlı {restricted})",
+                         "en": "Accounts: {total} (active {active}, closed {closed}, in grace {grace}, sending restricted {restricted})"},
+    "summary_events": {"tr": "Olaylar: {applied} uygulandı, {rejected} reddedildi",
+                       "en": "Events: {applied} applied, {rejected} rejected"},
+    "summary_ledger": {"tr": "Tahsil edilen ücretler: {count} işlem, toplam {total}",
+                       "en": "Fees collected: {count} payments, {total} in total"},
+    "summary_job": {"tr": "{job}:", "en": "{job}:"},
+    "summary_notices": {"tr": "Gönderilen bildirimler: {count}", "en": "Notices sent: {count}"},
+    # Rule violations of operator and portal requests.
+    "account_closed": {"tr": "{kep_address} hesabı kapalı.", "en": "Account {kep_address} is closed."},
+    "renewal_already_due": {"tr": "{kep_address} hesabının yenileme tarihi ({renewal_date}) geldi; erken yenileme yapılamaz.",
+                            "en": "The renewal date of {kep_address} ({renewal_date}) has come; early renewal is not possible."},
+    "period_already_paid": {"tr": "{kep_address} hesabının {renewal_date} tarihinde başlayacak dönemi zaten ödenmiş.",
+                            "en": "The period of {kep_address} starting {renewal_date} is already paid."},
+    "balance_too_low": {"tr": "{kep_address} hesabının bakiyesi ({balance}) yıllık ücreti ({fee}) karşılamıyor.",
+                        "en": "The balance of {kep_address} ({balance}) does not cover the annual fee ({fee})."},
+    "storage_already_expired": {"tr": "{kep_address}: ek alanın geçerlilik sonu ({valid_until}) geçmiş.",
+                                "en": "{kep_address}: the storage's valid_until ({valid_until}) has passed."},
+    "amount_not_positive": {"tr": "{kep_address}: tutar sıfırdan büyük olmalı.", "en": "{kep_address}: the amount must be positive."},
+    "usage_negative": {"tr": "{kep_address}: kullanılan alan negatif olamaz.", "en": "{kep_address}: used space cannot be negative."},
+    "account_not_found": {"tr": "KEP adresi bulunamadı: {kep_address}", "en": "KEP address not found: {kep_address}"},
+}
+
+JOB_LABELS = {
+    "renewal": {"tr": "Yenileme", "en": "Renewal"},
+    "quota_scan": {"tr": "Kota taraması", "en": "Quota scan"},
+    "closure": {"tr": "Kapatma", "en": "Closure"},
+    "notify": {"tr": "Bildirim", "en": "Notify"},
+    "events": {"tr": "Olaylar", "en": "Events"},
+}
+
+OUTCOME_LABELS = {
+    "renewed": {"tr": "ücret tahsil edilerek yenilendi", "en": "renewed, fee collected"},
+    "renewed_prepaid": {"tr": "erken ödemeyle yenilendi", "en": "renewed, paid early"},
+    "grace_started": {"tr": "ücret tahsil edilemedi, ek süre başladı", "en": "fee not collectable, grace started"},
+    "subscription_ended": {"tr": "otomatik yenileme kapalı olduğu için kapatıldı", "en": "closed, automatic renewal off"},
+    "renewal_reminder": {"tr": "yenileme hatırlatması", "en": "renewal reminder"},
+    "harcama_birimi_missing": {"tr": "eksik Harcama Birimi bildirimi", "en": "missing Harcama Birimi notice"},
+    "write_conflicts": {"tr": "eşzamanlı değişiklik nedeniyle yeniden denenen yazma", "en": "writes retried after a concurrent change"},
+    "sent": {"tr": "gönderildi", "en": "sent"},
+    "send_failed": {"tr": "gönderilemedi", "en": "send failed"},
+    "already_claimed": {"tr": "başka bir gönderimde", "en": "claimed by another sender"},
+    "not_found": {"tr": "bulunamadı", "en": "not found"},
+}
+
+
+def text(key: str, lang: str, **params) -> str:
+    template = MESSAGES[key].get(lang) or MESSAGES[key]["tr"]
+    return template.format(**params)
+
+
+def rule_message(code: str, lang: str, params: dict) -> str:
+    """Translate a RuleViolation; money and dates in its parameters are shown the Turkish way."""
+    shown = {}
+    for name, value in params.items():
+        if name.endswith("_kurus"):
+            shown[name.removesuffix("_kurus")] = format_try(value)
+        elif isinstance(value, date):
+            shown[name] = format_tr(value)
+        else:
+            shown[name] = value
+    return text(code, lang, **shown)
+
+
+def job_label(job: str, lang: str) -> str:
+    return JOB_LABELS.get(job, {}).get(lang, job)
+
+
+def outcome_label(outcome: str, lang: str) -> str:
+    if outcome in OUTCOME_LABELS:
+        return OUTCOME_LABELS[outcome].get(lang, outcome)
+    if outcome.startswith("sent_"):
+        return f"{OUTCOME_LABELS['sent'][lang]}: {outcome.removeprefix('sent_')}"
+    return outcome

@@ -1,0 +1,175 @@
+"""The local run: import accounts, apply each day's events, run the daily jobs, write the output folder."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from ..dal.accounts import Contact
+from ..domain.account import AccountState, ExtraStorage, HarcamaBirimi, quota_on, storage_still_valid
+from ..domain.dates import anchor_of
+from ..domain.renewal import RuleViolation
+from ..handlers import reset_runtime, runtime as handler_runtime
+from ..services import account_events
+from ..services.runtime import Runtime
+from .input_files import AccountLine, read_run_input
+from .moto_server import LOCAL_REGION, moto_server, sent_raw_messages, verify_sender
+from .outputs import write_outputs
+from .stack import create_tables, function_environment, load_template
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+# The jobs of one business date, in order: renewal first so a quota reset is restricted the
+# same day, closure collects top-ups before the scan, notify last sends what the others recorded.
+DAILY_JOBS = ("renewal", "closure", "quota_scan", "notify")
+MAX_RUN_DAYS = 3660
+
+LOCAL_ENVIRONMENT = {
+    "AWS_DEFAULT_REGION": LOCAL_REGION,
+    "AWS_REGION": LOCAL_REGION,
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "POWERTOOLS_DEV": "false",
+}
+
+
+@dataclass
+class LocalContext:
+    """The attributes of a Lambda context that the handlers' powertools decorators read."""
+
+    function_name: str
+    memory_limit_in_mb: int = 1024
+    invoked_function_arn: str = "arn:aws:lambda:eu-central-1:123456789012:function:local"
+    aws_request_id: str = "local"
+    deadline_ms: int = field(default=0)
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, self.deadline_ms - int(time.time() * 1000)) if self.deadline_ms else 900_000
+
+
+def load_handler(job: str) -> Callable | None:
+    path = REPO_ROOT / "functions" / job / "app.py"
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location(f"kep_function_{job}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.handler
+
+
+def account_state(line: AccountLine, as_of: date) -> tuple[AccountState, Contact]:
+    storage = tuple(ExtraStorage(item.megabytes, item.valid_until) for item in line.extra_storage)
+    harcama = HarcamaBirimi(line.harcama_birimi.name, line.harcama_birimi.vkn) if line.harcama_birimi else None
+    state = AccountState(
+        kep_address=line.kep_address,
+        account_type=line.account_type,
+        balance_kurus=line.balance_kurus,
+        renewal_date=line.renewal_date,
+        anniversary=anchor_of(line.renewal_date),
+        used_bytes=line.used_bytes,
+        quota_bytes=quota_on(as_of, storage),
+        auto_renew=line.auto_renew,
+        status=line.status,
+        extra_storage=storage_still_valid(as_of, storage),
+        harcama_birimi=harcama,
+        informational_opt_out=line.informational_opt_out,
+    )
+    return state, Contact(line.kep_address, line.holder_name, line.contact_email)
+
+
+def apply_event(runtime: Runtime, event) -> None:
+    """Apply one event line through the same services the portal and operators use."""
+    match event.type:
+        case "balance_top_up":
+            account_events.top_up(runtime, event.kep_address, event.amount_kurus)
+        case "usage_changed":
+            account_events.change_usage(runtime, event.kep_address, event.used_bytes)
+        case "storage_purchased":
+            account_events.purchase_storage(runtime, event.kep_address, event.date, event.megabytes, event.valid_until)
+        case "early_renewal":
+            account_events.renew_early(runtime, event.kep_address, event.date)
+        case "reopen_requested":
+            from ..services.reopening import reopen
+
+            reopen(runtime, event.kep_address, event.date, event.channel)
+
+
+@dataclass
+class RunResult:
+    summary: dict
+    out_dir: Path
+
+
+def run_local(accounts_path: Path, events_path: Path | None, start: date, end: date, out_dir: Path,
+              lang: str = "tr") -> RunResult:
+    """Run the daily jobs from `start` to `end` on an embedded moto server and write `out_dir`."""
+    started = time.monotonic()
+    accounts, events = read_run_input(accounts_path, events_path, start, end)
+    events_by_date: dict[date, list] = {}
+    for event in events:
+        events_by_date.setdefault(event.date, []).append(event)
+
+    with moto_server() as endpoint:
+        template = load_template()
+        table_names = create_tables(endpoint, LOCAL_REGION, "kep-local", template)
+        environment = {**function_environment(template, table_names), **LOCAL_ENVIRONMENT,
+                       "AWS_ENDPOINT_URL": endpoint}
+        environment.pop("TEMPLATES_DIR", None)
+        os.environ.update(environment)
+        reset_runtime()
+        runtime = handler_runtime()
+        verify_sender(endpoint, runtime.settings.notice_sender)
+        runtime.accounts.import_accounts([account_state(line, start) for line in accounts])
+
+        handlers = {job: load_handler(job) for job in DAILY_JOBS}
+        job_counts: dict[str, Counter] = {job: Counter() for job in DAILY_JOBS if handlers[job]}
+        event_counts: Counter = Counter()
+        rejected_events: list[dict] = []
+
+        day = start
+        while day <= end:
+            for event in events_by_date.get(day, ()):
+                try:
+                    apply_event(runtime, event)
+                except (RuleViolation, account_events.AccountNotFound) as exc:
+                    event_counts["rejected"] += 1
+                    rejected_events.append(_rejection(event, exc))
+                else:
+                    event_counts["applied"] += 1
+                    event_counts[event.type] += 1
+            for job, handler in handlers.items():
+                if handler is None:
+                    continue
+                report = handler({"as_of": day.isoformat(), "dry_run": False}, LocalContext(f"kep-{job}"))
+                job_counts[job].update(report["counts"])
+            day += timedelta(days=1)
+
+        summary = write_outputs(runtime, out_dir, sent_raw_messages(), {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "days": (end - start).days + 1,
+            "accounts_imported": len(accounts),
+            "events": dict(sorted(event_counts.items())),
+            "rejected_events": rejected_events,
+            "jobs": {job: dict(sorted(counts.items())) for job, counts in job_counts.items()},
+        })
+    reset_runtime()
+    summary["seconds"] = round(time.monotonic() - started, 1)
+    (out_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return RunResult(summary, out_dir)
+
+
+def _rejection(event, exc: Exception) -> dict:
+    if isinstance(exc, RuleViolation):
+        code, params = exc.code, {k: (v.isoformat() if isinstance(v, date) else v) for k, v in exc.params.items()}
+    else:
+        code, params = "account_not_found", {"kep_address": exc.kep_address}
+    return {"date": event.date.isoformat(), "kep_address": event.kep_address, "type": event.type,
+            "reason": code, "params": params}

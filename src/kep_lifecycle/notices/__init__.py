@@ -1,0 +1,1 @@
+"""Rendering notices into Turkish e-mail messages."""
