@@ -16,7 +16,7 @@ from kep_lifecycle.domain.dates import anchor_of
 from kep_lifecycle.handlers import reset_runtime
 from kep_lifecycle.local.moto_server import LOCAL_REGION, moto_server, verify_sender
 from kep_lifecycle.local.runner import LOCAL_ENVIRONMENT
-from kep_lifecycle.local.stack import create_tables, function_environment, load_template
+from kep_lifecycle.local.stack import create_stack, load_template
 from kep_lifecycle.services.runtime import Runtime
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -38,8 +38,8 @@ def template():
 @pytest.fixture
 def function_env(endpoint_url, template, monkeypatch):
     """Environment of the deployed functions, pointing at a fresh set of tables."""
-    names = create_tables(endpoint_url, LOCAL_REGION, f"test{next(_table_prefixes)}", template)
-    environment = {**function_environment(template, names), **LOCAL_ENVIRONMENT, "AWS_ENDPOINT_URL": endpoint_url}
+    stack = create_stack(endpoint_url, LOCAL_REGION, f"test{next(_table_prefixes)}", template)
+    environment = {**stack.environment, **LOCAL_ENVIRONMENT, "AWS_ENDPOINT_URL": endpoint_url}
     environment.pop("TEMPLATES_DIR")
     environment["SHARD_COUNT"] = "4"
     for name, value in environment.items():

@@ -4,7 +4,7 @@ from kep_lifecycle.handlers import job_handler, runtime
 from kep_lifecycle.services.notify import Notifier
 from kep_lifecycle.services.notify_stream import send_stream_batch
 
-_sweep = job_handler("notify", lambda rt, request: Notifier(rt).run(request))
+_sweep = job_handler("notify", lambda rt, request, context: Notifier(rt).run(request))
 
 
 def handler(event, context):

@@ -3,4 +3,4 @@
 from kep_lifecycle.handlers import job_handler
 from kep_lifecycle.services.renewal import run_renewal
 
-handler = job_handler("renewal", run_renewal)
+handler = job_handler("renewal", lambda rt, request, context: run_renewal(rt, request))

@@ -27,6 +27,13 @@ class Settings(BaseModel):
     # Number of write shards behind the sparse indexes; fixed once accounts exist.
     shard_count: int = Field(default=16, ge=1, le=256)
     tariff_file: Path | None = None
+    # Quota enforcement table as inline JSON; the shipped default applies when unset.
+    quota_enforcement: str | None = None
+    quota_scan_queue_url: str | None = None
+    quota_scan_segments: int = Field(default=64, ge=1, le=1000)
+    scan_page_size: int = Field(default=1000, ge=1, le=10000)
+    # A scan worker hands its segment on when less than this much of its time is left.
+    scan_reserve_ms: int = Field(default=60_000, ge=0)
     templates_dir: Path | None = None
 
     def resolved_templates_dir(self) -> Path:
@@ -47,6 +54,11 @@ ENV_NAMES = {
     "portal_url": "PORTAL_URL",
     "shard_count": "SHARD_COUNT",
     "tariff_file": "TARIFF_FILE",
+    "quota_enforcement": "QUOTA_ENFORCEMENT",
+    "quota_scan_queue_url": "QUOTA_SCAN_QUEUE_URL",
+    "quota_scan_segments": "QUOTA_SCAN_SEGMENTS",
+    "scan_page_size": "SCAN_PAGE_SIZE",
+    "scan_reserve_ms": "SCAN_RESERVE_MS",
     "templates_dir": "TEMPLATES_DIR",
 }
 

@@ -25,6 +25,12 @@ def normalize_kep_address(value: str) -> str:
     return address
 
 
+def _require_iso_text(value):
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("as_of must be a date written YYYY-MM-DD")
+    return value
+
+
 class ScheduledRun(BaseModel):
     """The input the schedules in infra/template.yaml send; the business date follows from the scheduled time."""
 
@@ -43,12 +49,7 @@ class ManualRun(BaseModel):
     dry_run: bool = True
     kep_addresses: list[str] | None = Field(default=None, min_length=1, max_length=MAX_ADDRESSES_PER_RUN)
 
-    @field_validator("as_of", mode="before")
-    @classmethod
-    def _strict_iso_date(cls, value):
-        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError("as_of must be a date written YYYY-MM-DD")
-        return value
+    _as_of_text = field_validator("as_of", mode="before")(_require_iso_text)
 
     @field_validator("kep_addresses")
     @classmethod
@@ -56,6 +57,25 @@ class ManualRun(BaseModel):
         if values is None:
             return None
         return list(dict.fromkeys(normalize_kep_address(value) for value in values))
+
+
+class ReopenRequest(BaseModel):
+    """An operator's reopening of a closed account; a dry run unless `dry_run` is explicitly false."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["reopen"]
+    kep_address: str
+    channel: Literal["petition", "online_e_signature"]
+    as_of: date | None = None
+    dry_run: bool = True
+
+    _as_of_text = field_validator("as_of", mode="before")(_require_iso_text)
+
+    @field_validator("kep_address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        return normalize_kep_address(value)
 
 
 class InvalidEvent(ValueError):
@@ -67,6 +87,17 @@ def _describe(exc: ValidationError) -> str:
         f"{'.'.join(str(part) for part in error['loc']) or 'event'}: {error['msg']} (got {error.get('input')!r})"
         for error in exc.errors()
     )
+
+
+def parse_reopen_event(event: dict) -> ReopenRequest:
+    try:
+        return ReopenRequest.model_validate(event)
+    except ValidationError as exc:
+        raise InvalidEvent(
+            f"invalid reopen event: {_describe(exc)}. Expected "
+            '{"action": "reopen", "kep_address": "...", "channel": "petition" | "online_e_signature", '
+            '"as_of": "YYYY-MM-DD" (optional), "dry_run": true}'
+        ) from exc
 
 
 def parse_job_event(event: dict) -> JobRequest:

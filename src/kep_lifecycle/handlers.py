@@ -21,7 +21,9 @@ def runtime() -> Runtime:
     """Build the runtime on the first invocation of a process and reuse it afterwards."""
     global _runtime
     if _runtime is None:
-        _runtime = Runtime(settings_from_env())
+        candidate = Runtime(settings_from_env())
+        candidate.validate_configuration()
+        _runtime = candidate
     return _runtime
 
 
@@ -31,8 +33,11 @@ def reset_runtime() -> None:
     _runtime = None
 
 
-def job_handler(job: str, run: Callable[[Runtime, JobRequest], JobReport]):
-    """Build a Lambda handler that validates the event, runs the job and reports counts as metrics."""
+def job_handler(job: str, run: Callable[[Runtime, JobRequest, object], JobReport]):
+    """Build a Lambda handler that validates the event, runs the job and reports counts as metrics.
+
+    `run` receives the runtime, the validated request and the Lambda context.
+    """
     logger = Logger(service=f"kep-{job}")
     tracer = Tracer(service=f"kep-{job}")
     metrics = Metrics(namespace=METRICS_NAMESPACE, service=f"kep-{job}")
@@ -45,7 +50,7 @@ def job_handler(job: str, run: Callable[[Runtime, JobRequest], JobReport]):
         logger.info("job started", extra={"job": job, "as_of": request.as_of.isoformat(),
                                           "dry_run": request.dry_run,
                                           "address_filter": len(request.kep_addresses or ())})
-        report = run(runtime(), request)
+        report = run(runtime(), request, context)
         if not request.dry_run:
             for outcome, count in report.counts.items():
                 metrics.add_metric(name=outcome, unit=MetricUnit.Count, value=count)

@@ -72,6 +72,7 @@ def to_state(item: AccountModel) -> AccountState:
         closed_reason=ClosedReason(item.closed_reason) if item.closed_reason else None,
         prepaid_period=_day(item.prepaid_period),
         usage_warned_period=_day(item.usage_warned_period),
+        quota_announcements=frozenset(item.quota_announcements or ()),
         version=int(item.version),
     )
 
@@ -102,6 +103,7 @@ def _attribute_values(state: AccountState) -> dict:
         "closed_reason": state.closed_reason.value if state.closed_reason else None,
         "prepaid_period": _iso(state.prepaid_period),
         "usage_warned_period": _iso(state.usage_warned_period),
+        "quota_announcements": sorted(state.quota_announcements) or None,
     }
 
 
@@ -222,3 +224,36 @@ class AccountRepository:
 
 def _suppressed_kinds(state: AccountState) -> frozenset[str]:
     return frozenset(kind.value for kind in INFORMATIONAL_KINDS) if state.informational_opt_out else frozenset()
+
+
+# Attributes the quota scan reads; the holder's name, contact address and Harcama Birimi stay unread.
+SCAN_ATTRIBUTES = (
+    "kep_address", "account_type", "balance_kurus", "renewal_date", "anniversary", "used_bytes",
+    "quota_bytes", "auto_renew", "status", "extra_storage", "informational_opt_out", "restrictions",
+    "quota_blocked_channels", "grace_deadline", "usage_warned_period", "quota_announcements", "version",
+)
+
+
+@dataclass
+class SegmentPage:
+    states: list[AccountState]
+    next_key: dict | None
+
+
+class SegmentScanner:
+    """Pages through one parallel-scan segment, resumable from a DynamoDB start key."""
+
+    def __init__(self, segment: int, total_segments: int, start_key: dict | None, page_size: int) -> None:
+        self._result = AccountModel.scan(
+            segment=segment, total_segments=total_segments, last_evaluated_key=start_key,
+            page_size=page_size, attributes_to_get=list(SCAN_ATTRIBUTES),
+        )
+
+    def __iter__(self) -> Iterator[AccountState]:
+        for item in self._result:
+            yield to_state(item)
+
+    @property
+    def resume_key(self) -> dict | None:
+        """The key after the last account yielded; None once the segment is exhausted."""
+        return self._result.last_evaluated_key

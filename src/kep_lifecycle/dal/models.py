@@ -87,6 +87,7 @@ class AccountModel(Model):
     closed_reason = UnicodeAttribute(null=True)
     prepaid_period = UnicodeAttribute(null=True)
     usage_warned_period = UnicodeAttribute(null=True)
+    quota_announcements = ListAttribute(of=UnicodeAttribute, null=True)
     version = NumberAttribute()
 
     due_index = DueIndex()

@@ -80,6 +80,8 @@ class AccountState:
     closed_reason: ClosedReason | None = None
     prepaid_period: date | None = None
     usage_warned_period: date | None = None
+    # Enforcement announcements already sent, as "channel@start#stage".
+    quota_announcements: frozenset[str] = frozenset()
     version: int = 0
     extra: dict = field(default_factory=dict, compare=False)
 

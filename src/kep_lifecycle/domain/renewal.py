@@ -73,19 +73,21 @@ def plan_renewal(state: AccountState, as_of: date, tariffs: TariffBook) -> Trans
     next_renewal = next_anniversary(period_start, state.anniversary)
     context = _period_context(state, period_start, next_renewal)
 
+    renewed = start_new_period(state, period_start)
+    usage = {"used_bytes": state.used_bytes, "quota_bytes": renewed.quota_bytes}
+
+    # A period paid early is renewed even if automatic renewal was turned off afterwards:
+    # the holder has paid for it.
+    if state.prepaid_period == period_start:
+        notice = NoticeDraft(NoticeKind.RENEWED, period_start.isoformat(), as_of,
+                             {**context, **usage, "paid_earlier": True, "fee_kurus": None})
+        return Transition(RenewalOutcome.RENEWED_PREPAID, state, renewed, notices=(notice,))
+
     if not state.auto_renew:
         after = state.evolve(status=Status.CLOSED, closed_on=as_of, closed_reason=ClosedReason.SUBSCRIPTION_ENDED)
         notice = NoticeDraft(NoticeKind.SUBSCRIPTION_ENDED, period_start.isoformat(), as_of,
                              {**context, "closed_on": as_of.isoformat()})
         return Transition(RenewalOutcome.SUBSCRIPTION_ENDED, state, after, notices=(notice,))
-
-    renewed = start_new_period(state, period_start)
-    usage = {"used_bytes": state.used_bytes, "quota_bytes": renewed.quota_bytes}
-
-    if state.prepaid_period == period_start:
-        notice = NoticeDraft(NoticeKind.RENEWED, period_start.isoformat(), as_of,
-                             {**context, **usage, "paid_earlier": True, "fee_kurus": None})
-        return Transition(RenewalOutcome.RENEWED_PREPAID, state, renewed, notices=(notice,))
 
     fee = tariffs.annual_fee(period_start)
     if state.balance_kurus >= fee:

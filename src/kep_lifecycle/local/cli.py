@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..domain.money import format_try
 from .input_files import InputRejected
-from .messages import LANGUAGES, job_label, outcome_label, text
+from ..messages import LANGUAGES, job_label, outcome_label, text
 
 HELP = {
     "tr": {
@@ -89,7 +89,7 @@ def print_rejection(exc: InputRejected, lang: str) -> None:
 
 
 def _known_codes() -> set[str]:
-    from .messages import MESSAGES
+    from ..messages import MESSAGES
 
     return set(MESSAGES)
 

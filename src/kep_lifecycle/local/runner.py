@@ -22,7 +22,8 @@ from ..services.runtime import Runtime
 from .input_files import AccountLine, read_run_input
 from .moto_server import LOCAL_REGION, moto_server, sent_raw_messages, verify_sender
 from .outputs import write_outputs
-from .stack import create_tables, function_environment, load_template
+from .event_sources import QueuePump, StreamPump
+from .stack import create_stack, load_template
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 # The jobs of one business date, in order: renewal first so a quota reset is restricted the
@@ -37,6 +38,8 @@ LOCAL_ENVIRONMENT = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "POWERTOOLS_DEV": "false",
+    # A few segments suffice for thousands of accounts; each costs a queue round trip a day.
+    "QUOTA_SCAN_SEGMENTS": "4",
 }
 
 
@@ -101,6 +104,34 @@ def apply_event(runtime: Runtime, event) -> None:
             reopen(runtime, event.kep_address, event.date, event.channel)
 
 
+class LocalDay:
+    """Drives one business date the way AWS would: stream reactions, scheduled jobs, queue workers."""
+
+    def __init__(self, handlers: dict[str, Callable | None], stream: StreamPump, scan_queue: QueuePump) -> None:
+        self.handlers = {job: handler for job, handler in handlers.items() if handler is not None}
+        self.stream = stream
+        self.scan_queue = scan_queue
+        self.job_counts: dict[str, Counter] = {job: Counter() for job in self.handlers}
+
+    def react_to_changes(self, day: date) -> None:
+        """Deliver new account-stream records to the functions subscribed to them, as their mappings would."""
+        records = self.stream.read(day)
+        for first in range(0, len(records), 100):
+            event = {"Records": records[first:first + 100]}
+            for job in ("closure", "quota_scan"):
+                response = self.handlers[job](event, LocalContext(f"kep-{job}"))
+                if response.get("batchItemFailures"):
+                    raise RuntimeError(f"{job} failed on stream records: {response['batchItemFailures']}")
+
+    def run_daily_jobs(self, day: date) -> None:
+        for job, handler in self.handlers.items():
+            report = handler({"as_of": day.isoformat(), "dry_run": False}, LocalContext(f"kep-{job}"))
+            self.job_counts[job].update(report["counts"])
+            if job == "quota_scan":
+                worker_counts = self.scan_queue.drain(handler, lambda: LocalContext("kep-quota_scan"))
+                self.job_counts[job].update(worker_counts)
+
+
 @dataclass
 class RunResult:
     summary: dict
@@ -117,10 +148,8 @@ def run_local(accounts_path: Path, events_path: Path | None, start: date, end: d
         events_by_date.setdefault(event.date, []).append(event)
 
     with moto_server() as endpoint:
-        template = load_template()
-        table_names = create_tables(endpoint, LOCAL_REGION, "kep-local", template)
-        environment = {**function_environment(template, table_names), **LOCAL_ENVIRONMENT,
-                       "AWS_ENDPOINT_URL": endpoint}
+        stack = create_stack(endpoint, LOCAL_REGION, "kep-local", load_template())
+        environment = {**stack.environment, **LOCAL_ENVIRONMENT, "AWS_ENDPOINT_URL": endpoint}
         environment.pop("TEMPLATES_DIR", None)
         os.environ.update(environment)
         reset_runtime()
@@ -129,7 +158,9 @@ def run_local(accounts_path: Path, events_path: Path | None, start: date, end: d
         runtime.accounts.import_accounts([account_state(line, start) for line in accounts])
 
         handlers = {job: load_handler(job) for job in DAILY_JOBS}
-        job_counts: dict[str, Counter] = {job: Counter() for job in DAILY_JOBS if handlers[job]}
+        stream = StreamPump(endpoint, LOCAL_REGION, stack.table_names["AccountsTable"])
+        scan_queue = QueuePump(endpoint, LOCAL_REGION, stack.queue_urls["QuotaScanQueue"])
+        simulation = LocalDay(handlers, stream, scan_queue)
         event_counts: Counter = Counter()
         rejected_events: list[dict] = []
 
@@ -144,12 +175,11 @@ def run_local(accounts_path: Path, events_path: Path | None, start: date, end: d
                 else:
                     event_counts["applied"] += 1
                     event_counts[event.type] += 1
-            for job, handler in handlers.items():
-                if handler is None:
-                    continue
-                report = handler({"as_of": day.isoformat(), "dry_run": False}, LocalContext(f"kep-{job}"))
-                job_counts[job].update(report["counts"])
+            simulation.react_to_changes(day)
+            simulation.run_daily_jobs(day)
+            simulation.react_to_changes(day)
             day += timedelta(days=1)
+        job_counts = simulation.job_counts
 
         summary = write_outputs(runtime, out_dir, sent_raw_messages(), {
             "from": start.isoformat(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
@@ -51,34 +52,75 @@ def table_definitions(template: dict) -> dict[str, dict]:
     return tables
 
 
-def function_environment(template: dict, table_names: dict[str, str]) -> dict[str, str]:
-    """Return the Globals environment with table references resolved to local table names.
+def _resolve(value, references: dict[str, str], parameters: dict) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Ref" in value:
+        target = value["Ref"]
+        if target in references:
+            return references[target]
+        if target in parameters and "Default" in parameters[target]:
+            return str(parameters[target]["Default"])
+    return None
 
-    Values that reference parameters take the parameter's default; other intrinsic
-    functions are left out, since they name deployed resources.
+
+def function_environment(template: dict, references: dict[str, str]) -> dict[str, str]:
+    """Return the functions' environment with references resolved to local resources.
+
+    Globals come first, then each function's own variables; in one local process they
+    share one environment. A reference to a parameter takes the parameter's default; other
+    intrinsic functions are left out, since they name deployed resources.
     """
     parameters = template.get("Parameters", {})
-    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    sources = [template["Globals"]["Function"]["Environment"]["Variables"]]
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            sources.append(resource["Properties"].get("Environment", {}).get("Variables", {}))
     environment = {}
-    for name, value in variables.items():
-        if isinstance(value, dict) and "Ref" in value:
-            target = value["Ref"]
-            if target in table_names:
-                environment[name] = table_names[target]
-            elif target in parameters and "Default" in parameters[target]:
-                environment[name] = str(parameters[target]["Default"])
-        elif isinstance(value, str):
-            environment[name] = value
+    for variables in sources:
+        for name, value in variables.items():
+            if name == "POWERTOOLS_SERVICE_NAME":
+                continue
+            resolved = _resolve(value, references, parameters)
+            if resolved is not None:
+                environment[name] = resolved
     return environment
 
 
-def create_tables(endpoint_url: str, region: str, prefix: str, template: dict | None = None) -> dict[str, str]:
-    """Create every table of the template on the endpoint; return local table names by logical id."""
+def queue_definitions(template: dict) -> dict[str, dict[str, str]]:
+    """Return SQS queue attributes for each queue of the template, by logical id."""
+    queues = {}
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::SQS::Queue":
+            continue
+        properties = resource.get("Properties", {})
+        attributes = {name: str(properties[name]) for name in ("VisibilityTimeout", "MessageRetentionPeriod")
+                      if name in properties}
+        queues[logical_id] = attributes
+    return queues
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    table_names: dict[str, str]
+    queue_urls: dict[str, str]
+    environment: dict[str, str]
+
+
+def create_stack(endpoint_url: str, region: str, prefix: str, template: dict | None = None) -> LocalStack:
+    """Create the template's tables and queues on the endpoint and resolve the functions' environment."""
     template = template or load_template()
-    client = boto3.client("dynamodb", endpoint_url=endpoint_url, region_name=region)
-    names = {}
+    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint_url, region_name=region)
+    tables = {}
     for logical_id, definition in table_definitions(template).items():
         name = f"{prefix}-{logical_id}"
-        client.create_table(TableName=name, **definition)
-        names[logical_id] = name
-    return names
+        dynamodb.create_table(TableName=name, **definition)
+        tables[logical_id] = name
+
+    sqs = boto3.client("sqs", endpoint_url=endpoint_url, region_name=region)
+    queues = {}
+    for logical_id, attributes in queue_definitions(template).items():
+        queues[logical_id] = sqs.create_queue(QueueName=f"{prefix}-{logical_id}", Attributes=attributes)["QueueUrl"]
+
+    environment = function_environment(template, {**tables, **queues})
+    return LocalStack(tables, queues, environment)

@@ -8,6 +8,7 @@ from aws_lambda_powertools import Logger
 
 from ..domain.renewal import plan_reminders, plan_renewal
 from .jobs import JobReport, JobRequest, apply_until_settled
+from .quota_scan import check_account
 from .runtime import Runtime, utc_timestamp
 
 logger = Logger(child=True)
@@ -29,7 +30,7 @@ def run_renewal(runtime: Runtime, request: JobRequest) -> JobReport:
     logger.info("renewal candidates", extra={"as_of": request.as_of.isoformat(), "count": len(due)})
 
     for kep_address in due:
-        apply_until_settled(
+        applied = apply_until_settled(
             runtime.accounts.get,
             lambda state: plan_renewal(state, request.as_of, runtime.tariffs),
             lambda transition: runtime.accounts.apply(transition, runtime.settings.shard_count, utc_timestamp()),
@@ -37,6 +38,9 @@ def run_renewal(runtime: Runtime, request: JobRequest) -> JobReport:
             report,
             max_steps=MAX_PERIODS_PER_RUN,
         )
+        # The quota falls back on the renewal date, so a restriction it causes starts that day too.
+        if applied and not request.dry_run:
+            check_account(runtime, kep_address, request.as_of, report)
 
     for kep_address in _reminder_candidates(runtime, request):
         _send_reminders(runtime, request, kep_address, report)

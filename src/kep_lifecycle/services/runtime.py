@@ -11,6 +11,7 @@ from ..dal.accounts import AccountRepository
 from ..dal.models import bind_models
 from ..dal.notices import NoticeRepository
 from ..dal.runs import RunRepository
+from ..domain.enforcement import EnforcementTable, load_enforcement
 from ..domain.tariff import TariffBook, load_tariff_book
 
 
@@ -25,9 +26,17 @@ class Runtime:
     def __post_init__(self) -> None:
         bind_models(self.settings)
 
+    def validate_configuration(self) -> None:
+        """Load the tariff and enforcement tables now, so a bad one fails the cold start, naming the entry."""
+        _ = self.tariffs, self.enforcement
+
     @cached_property
     def tariffs(self) -> TariffBook:
         return load_tariff_book(self.settings.tariff_file)
+
+    @cached_property
+    def enforcement(self) -> EnforcementTable:
+        return load_enforcement(self.settings.quota_enforcement)
 
     @cached_property
     def accounts(self) -> AccountRepository:

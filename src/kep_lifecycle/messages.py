@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..domain.dates import format_tr
-from ..domain.money import format_try
+from .domain.dates import format_tr
+from .domain.money import format_try
 
 LANGUAGES = ("tr", "en")
 
@@ -85,6 +85,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "amount_not_positive": {"tr": "{kep_address}: tutar sıfırdan büyük olmalı.", "en": "{kep_address}: the amount must be positive."},
     "usage_negative": {"tr": "{kep_address}: kullanılan alan negatif olamaz.", "en": "{kep_address}: used space cannot be negative."},
     "account_not_found": {"tr": "KEP adresi bulunamadı: {kep_address}", "en": "KEP address not found: {kep_address}"},
+    "account_not_closed": {"tr": "{kep_address} hesabı kapalı değil; yeniden açılacak bir şey yok.",
+                           "en": "Account {kep_address} is not closed; there is nothing to reopen."},
+    "e_signature_natural_person_only": {
+        "tr": "{kep_address} bir {account_type_label} hesabı. E-imza / mobil imza ile çevrim içi yeniden açma "
+              "yalnızca gerçek kişi hesaplarında kullanılabilir; başvuru şubeye dilekçeyle yapılmalıdır.",
+        "en": "{kep_address} is a {account_type_label} account. Online reopening with e-signature / mobile "
+              "signature is only for natural persons; the holder must apply by petition at a branch."},
+    "reopen_balance_too_low": {
+        "tr": "{kep_address} yeniden açılamadı: bakiye ({balance}) yeni dönemin yıllık ücretini ({fee}) "
+              "karşılamıyor. Eksik tutar {shortfall}; bakiye yüklendikten sonra yeniden deneyin. Hiçbir değişiklik yapılmadı.",
+        "en": "{kep_address} was not reopened: the balance ({balance}) does not cover the annual fee of the new "
+              "period ({fee}). {shortfall} is missing; try again after a top-up. Nothing was changed."},
+    "reopened": {"tr": "{kep_address} yeniden açıldı: {fee} tahsil edildi, yeni dönem {period_start} – {period_end}, "
+                       "bakiye {balance}.",
+                 "en": "{kep_address} reopened: {fee} collected, new period {period_start} to {period_end}, "
+                       "balance {balance}."},
+    "reopen_would": {"tr": "Deneme (dry run): {kep_address} yeniden açılabilir; {fee} tahsil edilecek, yeni dönem "
+                           "{period_start} – {period_end}. Hiçbir şey yazılmadı; uygulamak için --apply verin.",
+                     "en": "Dry run: {kep_address} can be reopened; {fee} would be collected, new period "
+                           "{period_start} to {period_end}. Nothing was written; pass --apply to apply it."},
 }
 
 JOB_LABELS = {
@@ -115,16 +135,28 @@ def text(key: str, lang: str, **params) -> str:
     return template.format(**params)
 
 
+ACCOUNT_TYPE_WORDS = {
+    "gercek_kisi": {"tr": "gerçek kişi", "en": "natural person"},
+    "tuzel_kisi": {"tr": "tüzel kişi", "en": "company"},
+    "diger_tuzel_kisi": {"tr": "diğer tüzel kişi", "en": "other legal person"},
+    "kamu_kurumu": {"tr": "kamu kurumu", "en": "public institution"},
+}
+
+
 def rule_message(code: str, lang: str, params: dict) -> str:
-    """Translate a RuleViolation; money and dates in its parameters are shown the Turkish way."""
+    """Translate a RuleViolation or outcome; money and dates in its parameters are shown the Turkish way."""
     shown = {}
     for name, value in params.items():
         if name.endswith("_kurus"):
             shown[name.removesuffix("_kurus")] = format_try(value)
         elif isinstance(value, date):
             shown[name] = format_tr(value)
+        elif isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            shown[name] = format_tr(date.fromisoformat(value))
         else:
             shown[name] = value
+        if name == "account_type":
+            shown["account_type_label"] = ACCOUNT_TYPE_WORDS.get(value, {}).get(lang, value)
     return text(code, lang, **shown)
 
 
