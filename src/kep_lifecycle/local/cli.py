@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from datetime import date
@@ -22,6 +23,14 @@ HELP = {
         "from": "ilk iş günü (YYYY-AA-GG)",
         "to": "son iş günü (YYYY-AA-GG, dahil)",
         "out": "çıktı klasörü (yoksa oluşturulur, boş olmalı)",
+        "reopen": "kapalı bir hesabı sahibinin başvurusu üzerine yeniden açar (varsayılan: deneme, hiçbir şey yazmaz)",
+        "address": "yeniden açılacak KEP adresi",
+        "channel": "başvuru yolu: petition (şubeye dilekçe) ya da online_e_signature (e-imza / mobil imza; yalnızca gerçek kişi)",
+        "as_of": "yeniden açma tarihi (YYYY-AA-GG; verilmezse bugünün İstanbul tarihi)",
+        "apply": "denemeyi değil gerçek işlemi yapar: ücreti tahsil eder ve hesabı açar",
+        "function_name": "dağıtılmış yığındaki closure fonksiyonunun adı (yığın çıktısı ClosureFunctionName)",
+        "region": "AWS bölgesi (varsayılan: AWS_REGION)",
+        "local": "closure fonksiyonunu bu süreçte, ortam değişkenlerindeki tablolara karşı çalıştırır",
     },
     "en": {
         "description": "KEP account lifecycle: local runs and operator actions.",
@@ -32,6 +41,14 @@ HELP = {
         "from": "first business date (YYYY-MM-DD)",
         "to": "last business date (YYYY-MM-DD, inclusive)",
         "out": "output folder (created if missing, must be empty)",
+        "reopen": "reopen a closed account at the holder's request (default: dry run, writes nothing)",
+        "address": "KEP address to reopen",
+        "channel": "application path: petition (at a branch) or online_e_signature (natural persons only)",
+        "as_of": "reopening date (YYYY-MM-DD; default: today in Istanbul)",
+        "apply": "do it for real instead of a dry run: collect the fee and reopen",
+        "function_name": "name of the deployed closure function (stack output ClosureFunctionName)",
+        "region": "AWS region (default: AWS_REGION)",
+        "local": "run the closure function in this process against the tables named in the environment",
     },
 }
 
@@ -62,6 +79,16 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     run.add_argument("--from", dest="start", required=True, help=words["from"])
     run.add_argument("--to", dest="end", required=True, help=words["to"])
     run.add_argument("--out", required=True, type=Path, help=words["out"])
+
+    reopen = commands.add_parser("reopen", help=words["reopen"], description=words["reopen"])
+    reopen.add_argument("address", help=words["address"])
+    reopen.add_argument("--channel", required=True, choices=("petition", "online_e_signature"), help=words["channel"])
+    reopen.add_argument("--as-of", dest="as_of", help=words["as_of"])
+    reopen.add_argument("--apply", action="store_true", help=words["apply"])
+    target = reopen.add_mutually_exclusive_group(required=True)
+    target.add_argument("--function-name", help=words["function_name"])
+    target.add_argument("--local", action="store_true", help=words["local"])
+    reopen.add_argument("--region", help=words["region"])
     return parser
 
 
@@ -139,6 +166,49 @@ def command_run(args, lang: str) -> int:
     return 0
 
 
+def command_reopen(args, lang: str) -> int:
+    from ..events import normalize_kep_address
+
+    try:
+        address = normalize_kep_address(args.address)
+    except ValueError:
+        raise UsageError(text("address_argument_invalid", lang, value=args.address)) from None
+    event = {"action": "reopen", "kep_address": address, "channel": args.channel, "dry_run": not args.apply}
+    if args.as_of:
+        event["as_of"] = _parse_date(args.as_of, "--as-of", lang).isoformat()
+
+    if args.local:
+        from ..events import InvalidEvent
+        from .runner import LocalContext, load_handler
+
+        try:
+            answer = load_handler("closure")(event, LocalContext("kep-closure"))
+        except InvalidEvent as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        answer = _invoke_deployed(args.function_name, args.region, event, lang)
+
+    message = answer.get(f"message_{lang}") or answer.get("message_tr") or json.dumps(answer, ensure_ascii=False)
+    print(message, file=sys.stdout if answer.get("ok") else sys.stderr)
+    return 0 if answer.get("ok") else 1
+
+
+def _invoke_deployed(function_name: str, region: str | None, event: dict, lang: str) -> dict:
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    client = boto3.client("lambda", region_name=region)
+    try:
+        response = client.invoke(FunctionName=function_name, Payload=json.dumps(event).encode("utf-8"))
+    except (BotoCoreError, ClientError) as exc:
+        raise UsageError(text("invoke_failed", lang, function=function_name, error=exc)) from exc
+    payload = json.loads(response["Payload"].read() or b"{}")
+    if response.get("FunctionError"):
+        raise UsageError(text("function_error", lang, function=function_name,
+                              error=payload.get("errorMessage", payload)))
+    return payload
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     lang = _language(argv)
@@ -146,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return command_run(args, args.lang)
+        if args.command == "reopen":
+            return command_reopen(args, args.lang)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2

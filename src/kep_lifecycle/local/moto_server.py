@@ -6,12 +6,17 @@ import logging
 import os
 import socket
 import threading
+from collections import Counter
 from contextlib import contextmanager
 from collections.abc import Iterator
 
 LOCAL_REGION = "eu-central-1"
 # moto accepts any credentials; these keep boto3 from looking for real ones.
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+
+# Requests served by every embedded server of this process, keyed by the X-Amz-Target header
+# (for example "DynamoDB_20120810.Scan"); a request without that header counts under "".
+_request_counts: Counter[str] = Counter()
 
 
 def free_port() -> int:
@@ -42,6 +47,7 @@ class _SerializedMotoServer:
 
         def serialized(environ, start_response):
             with lock:
+                _request_counts[environ.get("HTTP_X_AMZ_TARGET", "")] += 1
                 return list(application(environ, start_response))
 
         self._server = make_server("127.0.0.1", port, serialized, threaded=True, request_handler=MotoRequestHandler)
@@ -69,6 +75,11 @@ def moto_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()
+
+
+def request_counts() -> Counter[str]:
+    """Return a copy of the request counts of this process's embedded servers, by X-Amz-Target."""
+    return Counter(_request_counts)
 
 
 def verify_sender(endpoint_url: str, sender: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -29,7 +29,8 @@ def _change_of(record: DynamoDBRecord) -> AccountChange | None:
     if "kep_address" not in new:
         return None
     created = record.dynamodb.approximate_creation_date_time
-    day = business_date_at(created) if isinstance(created, datetime) and created.tzinfo else today_in_istanbul()
+    # The business date of the change is the Istanbul date on which it was written.
+    day = business_date_at(datetime.fromtimestamp(created, timezone.utc)) if created else today_in_istanbul()
     return AccountChange(new["kep_address"], old, new, day)
 
 
