@@ -51,6 +51,7 @@ def job_handler(job: str, run: Callable[[Runtime, JobRequest, object], JobReport
                                           "dry_run": request.dry_run,
                                           "address_filter": len(request.kep_addresses or ())})
         report = run(runtime(), request, context)
+        metrics.add_metric(name="DryRuns" if request.dry_run else "Runs", unit=MetricUnit.Count, value=1)
         if not request.dry_run:
             for outcome, count in report.counts.items():
                 metrics.add_metric(name=outcome, unit=MetricUnit.Count, value=count)

@@ -162,16 +162,20 @@ def _error_code(error: dict) -> tuple[str, dict]:
     if error["type"] == "value_error":
         return str(error["ctx"]["error"]), {}
     context = {key: value for key, value in (error.get("ctx") or {}).items() if isinstance(value, (int, str))}
+    if "expected" in context:
+        # pydantic joins the last choice with an English "or"; a plain list reads in both languages.
+        context["expected"] = context["expected"].replace("' or '", "', '")
     return error["type"], context
 
 
-def _parse_lines(path: Path, validate) -> tuple[list, list[LineError]]:
-    records, errors = [], []
+def _parse_lines(path: Path, validate) -> tuple[list, list[LineError], list[tuple[int, dict]]]:
+    """Validate every line; return the valid records, every error, and each line's raw object."""
+    records, errors, raw_objects = [], [], []
     name = path.name
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return [], [LineError(name, 0, "-", None, "not_utf8")]
+        return [], [LineError(name, 0, "-", None, "not_utf8")], []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
@@ -183,6 +187,7 @@ def _parse_lines(path: Path, validate) -> tuple[list, list[LineError]]:
         if not isinstance(data, dict):
             errors.append(LineError(name, number, "-", raw[:80], "not_an_object"))
             continue
+        raw_objects.append((number, data))
         try:
             records.append((number, validate(raw)))
         except ValidationError as exc:
@@ -192,12 +197,17 @@ def _parse_lines(path: Path, validate) -> tuple[list, list[LineError]]:
                 field = re.sub(r"^(balance_top_up|usage_changed|storage_purchased|early_renewal|reopen_requested)\.",
                                "", field)
                 code, detail = _error_code(error)
-                errors.append(LineError(name, number, field, error.get("input"), code, detail))
-    return records, errors
+                value = error.get("input")
+                if code == "missing":
+                    value = None
+                elif code.startswith("union_tag"):
+                    field, value = "type", data.get("type")
+                errors.append(LineError(name, number, field, value, code, detail))
+    return records, errors, raw_objects
 
 
 def read_accounts(path: Path) -> tuple[list[tuple[int, AccountLine]], list[LineError]]:
-    records, errors = _parse_lines(path, AccountLine.model_validate_json)
+    records, errors, _ = _parse_lines(path, AccountLine.model_validate_json)
     seen: dict[str, int] = {}
     for number, account in records:
         if account.kep_address in seen:
@@ -211,13 +221,24 @@ def read_accounts(path: Path) -> tuple[list[tuple[int, AccountLine]], list[LineE
 
 
 def read_events(path: Path, known_addresses: set[str], start: date, end: date):
-    records, errors = _parse_lines(path, _EVENT_ADAPTER.validate_json)
-    for number, event in records:
-        if event.kep_address not in known_addresses:
-            errors.append(LineError(path.name, number, "kep_address", event.kep_address, "unknown_address"))
-        if not start <= event.date <= end:
-            errors.append(LineError(path.name, number, "date", event.date.isoformat(), "date_outside_run",
+    records, errors, raw_objects = _parse_lines(path, _EVENT_ADAPTER.validate_json)
+    # Cross-checks read the raw line, so a line with other errors still gets these reported.
+    for number, data in raw_objects:
+        address, day = data.get("kep_address"), data.get("date")
+        try:
+            known = normalize_kep_address(address) in known_addresses if isinstance(address, str) else True
+        except ValueError:
+            known = True
+        if not known:
+            errors.append(LineError(path.name, number, "kep_address", address, "unknown_address"))
+        try:
+            event_day = _iso_date_text(day)
+        except ValueError:
+            continue
+        if not start <= event_day <= end:
+            errors.append(LineError(path.name, number, "date", day, "date_outside_run",
                                     {"start": start.isoformat(), "end": end.isoformat()}))
+    errors.sort(key=lambda error: error.line)
     return records, errors
 
 

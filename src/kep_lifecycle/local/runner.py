@@ -6,6 +6,7 @@ import importlib.util
 import json
 import os
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -120,6 +121,7 @@ class LocalDay:
             event = {"Records": records[first:first + 100]}
             for job in ("closure", "quota_scan"):
                 response = self.handlers[job](event, LocalContext(f"kep-{job}"))
+                self.job_counts[job].update(response.get("counts", {}))
                 if response.get("batchItemFailures"):
                     raise RuntimeError(f"{job} failed on stream records: {response['batchItemFailures']}")
 
@@ -148,7 +150,8 @@ def run_local(accounts_path: Path, events_path: Path | None, start: date, end: d
         events_by_date.setdefault(event.date, []).append(event)
 
     with moto_server() as endpoint:
-        stack = create_stack(endpoint, LOCAL_REGION, "kep-local", load_template())
+        # moto keeps its state per process, so each run gets resource names of its own.
+        stack = create_stack(endpoint, LOCAL_REGION, f"kep-local-{uuid.uuid4().hex[:8]}", load_template())
         environment = {**stack.environment, **LOCAL_ENVIRONMENT, "AWS_ENDPOINT_URL": endpoint}
         environment.pop("TEMPLATES_DIR", None)
         os.environ.update(environment)

@@ -128,8 +128,9 @@ def build_message(rendered: RenderedNotice, sender: str, recipient: str, kind: N
     message["Subject"] = rendered.subject
     message["Date"] = format_datetime(sent_at or datetime.now(timezone.utc))
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].rstrip(">"))
-    message["Content-Language"] = "tr"
     message["X-KEP-Notice-Kind"] = kind.value
     message.set_content(rendered.text, subtype="plain", charset="utf-8")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8")
+    # set_content drops Content-* headers, so the language is set once the body is in place.
+    message["Content-Language"] = "tr"
     return message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -48,6 +49,7 @@ def process_account_changes(event: dict, context, wanted: Callable[[AccountChang
                             react: Callable[[AccountChange, JobReport], None], job: str) -> dict:
     """Run `react` for each stream record that `wanted` selects; failed records are retried by Lambda."""
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+    counts: Counter = Counter()
 
     def handle(record: DynamoDBRecord) -> None:
         change = _change_of(record)
@@ -55,7 +57,10 @@ def process_account_changes(event: dict, context, wanted: Callable[[AccountChang
             return
         report = JobReport(job, change.business_date, dry_run=False)
         react(change, report)
+        counts.update(report.counts)
         if report.failures:
             raise RuntimeError(f"{job} reaction failed: {report.failures[0]['error']}")
 
-    return process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+    response = process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+    # Lambda reads only batchItemFailures; the counts are for operators and the local run.
+    return {**response, "counts": dict(counts)}
