@@ -15,6 +15,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 run: $(BIN)/.installed
+	rm -rf out/sample
 	$(BIN)/kepctl run --accounts data/sample_accounts.jsonl --events data/sample_events.jsonl \
 		--from 2025-02-20 --to 2025-04-10 --out out/sample
 
