@@ -7,7 +7,7 @@ from email import policy
 import boto3
 
 from kep_lifecycle.dal.models import NoticeModel
-from kep_lifecycle.domain.notices import NoticeDraft, NoticeKind
+from kep_lifecycle.domain.notices import NoticeKind
 from kep_lifecycle.local.moto_server import sent_raw_messages
 from kep_lifecycle.services.jobs import JobRequest
 from kep_lifecycle.services.notify import Notifier

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, TypeAdapter, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, TypeAdapter, ValidationError, field_validator
 
 from ..domain.account import AccountType, Status
 from ..events import normalize_kep_address
@@ -34,6 +34,16 @@ def _iso_date_text(value) -> date:
 
 # A calendar date written exactly YYYY-MM-DD; JSON has no date type, so it arrives as text.
 IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+
+
+def _kep_address(value: str) -> str:
+    try:
+        return normalize_kep_address(value)
+    except ValueError:
+        raise ValueError("kep_address_format") from None
+
+
+KepAddress = Annotated[str, AfterValidator(_kep_address)]
 
 
 class _Line(BaseModel):
@@ -58,7 +68,7 @@ class HarcamaBirimiLine(_Line):
 
 
 class AccountLine(_Line):
-    kep_address: str
+    kep_address: KepAddress
     account_type: AccountType
     holder_name: str = Field(min_length=1, max_length=200)
     contact_email: str = Field(max_length=254)
@@ -70,14 +80,6 @@ class AccountLine(_Line):
     extra_storage: list[StorageLine] = Field(default_factory=list)
     harcama_birimi: HarcamaBirimiLine | None = None
     informational_opt_out: StrictBool = False
-
-    @field_validator("kep_address")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        try:
-            return normalize_kep_address(value)
-        except ValueError:
-            raise ValueError("kep_address_format") from None
 
     @field_validator("holder_name")
     @classmethod
@@ -96,15 +98,7 @@ class AccountLine(_Line):
 
 class _EventLine(_Line):
     date: IsoDate
-    kep_address: str
-
-    @field_validator("kep_address")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        try:
-            return normalize_kep_address(value)
-        except ValueError:
-            raise ValueError("kep_address_format") from None
+    kep_address: KepAddress
 
 
 class TopUpEvent(_EventLine):

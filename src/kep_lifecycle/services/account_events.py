@@ -13,7 +13,7 @@ from ..domain.renewal import RuleViolation, plan_early_renewal
 from ..domain.storage import plan_storage_purchase
 from ..domain.transition import Transition
 from .jobs import MAX_CONFLICT_RETRIES
-from .runtime import Runtime, utc_timestamp
+from .runtime import Runtime
 
 
 class AccountNotFound(Exception):
@@ -30,7 +30,7 @@ def apply_rule(runtime: Runtime, kep_address: str, plan) -> Transition:
             raise AccountNotFound(kep_address)
         transition = plan(state)
         try:
-            runtime.accounts.apply(transition, runtime.settings.shard_count, utc_timestamp())
+            runtime.write(transition)
         except ConcurrentChange:
             continue
         return transition

@@ -23,7 +23,7 @@ def settle_grace(runtime: Runtime, kep_address: str, request: JobRequest, report
     applied = apply_until_settled(
         runtime.accounts.get,
         lambda state: plan_grace_collection(state, request.as_of, runtime.tariffs),
-        lambda transition: runtime.accounts.apply(transition, runtime.settings.shard_count, utc_timestamp()),
+        runtime.write,
         kep_address,
         report,
     )

@@ -18,7 +18,7 @@ from aws_lambda_powertools import Logger
 from ..dal.accounts import SegmentScanner
 from ..domain.quota import plan_quota
 from .jobs import JobReport, JobRequest, apply_until_settled, describe
-from .runtime import Runtime, utc_timestamp
+from .runtime import Runtime
 
 logger = Logger(child=True)
 
@@ -52,7 +52,7 @@ def check_account(runtime: Runtime, kep_address: str, as_of: date, report: JobRe
     apply_until_settled(
         runtime.accounts.get,
         plan_for(runtime, as_of),
-        lambda transition: runtime.accounts.apply(transition, runtime.settings.shard_count, utc_timestamp()),
+        runtime.write,
         kep_address,
         report,
     )

@@ -33,7 +33,7 @@ def run_renewal(runtime: Runtime, request: JobRequest) -> JobReport:
         applied = apply_until_settled(
             runtime.accounts.get,
             lambda state: plan_renewal(state, request.as_of, runtime.tariffs),
-            lambda transition: runtime.accounts.apply(transition, runtime.settings.shard_count, utc_timestamp()),
+            runtime.write,
             kep_address,
             report,
             max_steps=MAX_PERIODS_PER_RUN,

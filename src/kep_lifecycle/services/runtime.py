@@ -12,6 +12,7 @@ from ..dal.models import bind_models
 from ..dal.notices import NoticeRepository
 from ..dal.runs import RunRepository
 from ..domain.enforcement import EnforcementTable, load_enforcement
+from ..domain.transition import Transition
 from ..domain.tariff import TariffBook, load_tariff_book
 
 
@@ -49,3 +50,7 @@ class Runtime:
     @cached_property
     def runs(self) -> RunRepository:
         return RunRepository()
+
+    def write(self, transition: Transition) -> None:
+        """Write a transition atomically; raises ConcurrentChange when the account changed since it was read."""
+        self.accounts.apply(transition, self.settings.shard_count, utc_timestamp())
