@@ -88,21 +88,41 @@ def account_state(line: AccountLine, as_of: date) -> tuple[AccountState, Contact
     return state, Contact(line.kep_address, line.holder_name, line.contact_email)
 
 
-def apply_event(runtime: Runtime, event) -> None:
-    """Apply one event line through the same services the portal and operators use."""
-    match event.type:
-        case "balance_top_up":
-            account_events.top_up(runtime, event.kep_address, event.amount_kurus)
-        case "usage_changed":
-            account_events.change_usage(runtime, event.kep_address, event.used_bytes)
-        case "storage_purchased":
-            account_events.purchase_storage(runtime, event.kep_address, event.date, event.megabytes, event.valid_until)
-        case "early_renewal":
-            account_events.renew_early(runtime, event.kep_address, event.date)
-        case "reopen_requested":
-            from ..services.reopening import reopen
+class EventRejected(Exception):
+    def __init__(self, code: str, params: dict) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
-            reopen(runtime, event.kep_address, event.date, event.channel)
+
+def apply_event(runtime: Runtime, event, closure_handler: Callable) -> None:
+    """Apply one event line through the path it takes on AWS; raise EventRejected if the rules reject it.
+
+    Top-ups, usage and storage are writes of the portal and the mail platform; a reopening
+    request goes to the closure function's reopen action, as an operator's would.
+    """
+    try:
+        match event.type:
+            case "balance_top_up":
+                account_events.top_up(runtime, event.kep_address, event.amount_kurus)
+            case "usage_changed":
+                account_events.change_usage(runtime, event.kep_address, event.used_bytes)
+            case "storage_purchased":
+                account_events.purchase_storage(runtime, event.kep_address, event.date, event.megabytes,
+                                                event.valid_until)
+            case "early_renewal":
+                account_events.renew_early(runtime, event.kep_address, event.date)
+            case "reopen_requested":
+                answer = closure_handler({"action": "reopen", "kep_address": event.kep_address,
+                                          "channel": event.channel, "as_of": event.date.isoformat(),
+                                          "dry_run": False}, LocalContext("kep-closure"))
+                if not answer["ok"]:
+                    raise EventRejected(answer["error"], {"message": answer["message_tr"]})
+    except RuleViolation as exc:
+        params = {key: (value.isoformat() if isinstance(value, date) else value) for key, value in exc.params.items()}
+        raise EventRejected(exc.code, params) from exc
+    except account_events.AccountNotFound as exc:
+        raise EventRejected("account_not_found", {"kep_address": exc.kep_address}) from exc
 
 
 class LocalDay:
@@ -171,10 +191,11 @@ def run_local(accounts_path: Path, events_path: Path | None, start: date, end: d
         while day <= end:
             for event in events_by_date.get(day, ()):
                 try:
-                    apply_event(runtime, event)
-                except (RuleViolation, account_events.AccountNotFound) as exc:
+                    apply_event(runtime, event, handlers["closure"])
+                except EventRejected as exc:
                     event_counts["rejected"] += 1
-                    rejected_events.append(_rejection(event, exc))
+                    rejected_events.append({"date": event.date.isoformat(), "kep_address": event.kep_address,
+                                            "type": event.type, "reason": exc.code, "params": exc.params})
                 else:
                     event_counts["applied"] += 1
                     event_counts[event.type] += 1
@@ -197,12 +218,3 @@ def run_local(accounts_path: Path, events_path: Path | None, start: date, end: d
     summary["seconds"] = round(time.monotonic() - started, 1)
     (out_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return RunResult(summary, out_dir)
-
-
-def _rejection(event, exc: Exception) -> dict:
-    if isinstance(exc, RuleViolation):
-        code, params = exc.code, {k: (v.isoformat() if isinstance(v, date) else v) for k, v in exc.params.items()}
-    else:
-        code, params = "account_not_found", {"kep_address": exc.kep_address}
-    return {"date": event.date.isoformat(), "kep_address": event.kep_address, "type": event.type,
-            "reason": code, "params": params}
