@@ -1,4 +1,4 @@
-"""What the four Lambda handlers share: observability, the runtime and the job event contract."""
+"""Shared pieces of the four Lambda handlers: observability, the runtime and the job event contract."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Account state as the rules see it, and the quota arithmetic of R3."""
+"""Account state as the rules see it, and the quota arithmetic: 100 MB free plus storage bought."""
 
 from __future__ import annotations
 

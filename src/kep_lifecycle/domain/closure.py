@@ -1,4 +1,4 @@
-"""Grace period, closure and reopening (R5 to R8), as pure functions."""
+"""Grace period, closure and reopening, as pure functions."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def plan_grace_collection(state: AccountState, as_of: date, tariffs: TariffBook)
     """Collect the unpaid fee if the balance now covers it, or close the account once the deadline has passed.
 
     The fee pays the period that began on the renewal date, so the renewal date moves one
-    year on from there (R5). A run dated on the deadline itself still only retries the charge.
+    year on from there. A run dated on the deadline itself still only retries the charge.
     """
     if state.status is not Status.ACTIVE or not state.in_grace:
         return None
@@ -105,7 +105,7 @@ def plan_grace_reminder(state: AccountState, as_of: date, tariffs: TariffBook) -
 
 
 def plan_reopening(state: AccountState, as_of: date, channel: ReopenChannel, tariffs: TariffBook) -> Transition:
-    """Reopen a closed account for a new 12-month period from `as_of`, collecting its fee first (R8).
+    """Reopen a closed account for a new 12-month period from `as_of`, collecting its fee first.
 
     Raises RuleViolation, changing nothing, when the account is not closed, when the online
     channel is used for anything but a natural person, or when the balance is short.

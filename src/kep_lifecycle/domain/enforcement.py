@@ -1,4 +1,4 @@
-"""The quota enforcement table (R4): from which date each channel is restricted, per account type."""
+"""The quota enforcement table: from which date each channel is restricted, per account type."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Quota overrun (R4): restrict and lift sending by used space, warn at 90 %, announce enforcement."""
+"""Quota overrun: restrict and lift sending by used space, warn at 90 %, announce enforcement."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Annual renewal (R1-R3, R5's first step, R6) and the renewal reminders, as pure functions."""
+"""Annual renewal, its failure and cancellation, and the renewal reminders, as pure functions."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def _period_context(state: AccountState, period_start: date, next_renewal: date)
 
 
 def start_new_period(state: AccountState, period_start: date) -> AccountState:
-    """Move the renewal date one year on and reset the quota to what counts in the new period (R1, R3)."""
+    """Move the renewal date one year on and reset the quota to what counts in the new period."""
     storage = storage_still_valid(period_start, state.extra_storage)
     return state.evolve(
         renewal_date=next_anniversary(period_start, state.anniversary),
@@ -98,7 +98,7 @@ def plan_renewal(state: AccountState, as_of: date, tariffs: TariffBook) -> Trans
         collection = FeeCollection(period_start, fee, as_of, PaymentSource.RENEWAL)
         return Transition(RenewalOutcome.RENEWED, state, after, fee=collection, notices=(notice,))
 
-    # R5: the renewal date stays on the due date, sending stops on every channel and the
+    # Unpaid: the renewal date stays on the due date, sending stops on every channel and the
     # 14 days count from the day the failed charge is recorded, so a late run still leaves 14.
     deadline = add_days(as_of, GRACE_DAYS)
     after = state.evolve(
@@ -137,7 +137,7 @@ def reminder_stage(state: AccountState, as_of: date) -> int | None:
 
 
 def plan_reminders(state: AccountState, as_of: date, tariffs: TariffBook) -> tuple[NoticeDraft, ...]:
-    """Draft the renewal reminder due on `as_of` and, at 30 days, the Harcama Birimi notice (R9)."""
+    """Draft the renewal reminder due on `as_of` and, at 30 days, the missing Harcama Birimi notice of a public institution."""
     stage = reminder_stage(state, as_of)
     if stage is None:
         return ()
@@ -176,7 +176,7 @@ def plan_reminders(state: AccountState, as_of: date, tariffs: TariffBook) -> tup
 
 
 def plan_early_renewal(state: AccountState, as_of: date, tariffs: TariffBook) -> Transition:
-    """Collect the coming period's fee before its renewal date (R2); raise RuleViolation if not allowed."""
+    """Collect the coming period's fee before its renewal date; raise RuleViolation if not allowed."""
     if state.status is not Status.ACTIVE:
         raise RuleViolation("account_closed", kep_address=state.kep_address)
     if state.in_grace or state.renewal_date <= as_of:

@@ -1,4 +1,4 @@
-"""Extra storage purchases (R3): storage counts from purchase until its `valid_until` date."""
+"""Extra storage purchases: storage counts from purchase until its `valid_until` date."""
 
 from __future__ import annotations
 

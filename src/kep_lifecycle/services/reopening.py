@@ -1,4 +1,4 @@
-"""Reopening a closed account at the holder's request (R8), for operators and the local run."""
+"""Reopening a closed account at the holder's request, for operators and the local run."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The operator's reopen action as a Lambda event: validated input, a structured answer in both languages."""
+"""The operator's reopen action as a Lambda event: validated input, a structured response in both languages."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _messages(code: str, params: dict) -> dict:
 
 
 def handle_reopen_event(runtime: Runtime, event: dict, today: date) -> dict:
-    """Apply (or dry-run) a reopening; rejections are answers, not errors, so nothing is retried."""
+    """Apply or dry-run a reopening. A rejection is a normal response, not an error, so Lambda does not retry it."""
     request = parse_reopen_event(event)
     as_of = request.as_of or today
     try:
