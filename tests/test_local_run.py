@@ -164,3 +164,18 @@ def test_date_arguments_checked_before_anything_runs(tmp_path, capsys):
 
     assert code == 2
     assert capsys.readouterr().err == "--from (2025-03-07) --to (2025-02-27) tarihinden sonra olamaz.\n"
+
+
+def test_invalid_enforcement_table_named_in_turkish(tmp_path, capsys):
+    accounts = write_jsonl(tmp_path / "accounts.jsonl", ACCOUNTS)
+    table = tmp_path / "enforcement.json"
+    table.write_text('{"webmail": {"gercek_kisi": "2025-02-30"}}', encoding="utf-8")
+
+    code = main(["run", "--accounts", str(accounts), "--from", "2025-02-27", "--to", "2025-03-07",
+                 "--out", str(tmp_path / "out"), "--quota-enforcement", str(table)])
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"Kota kısıtlama tablosu geçersiz: {table}: webmail.gercek_kisi: geçersiz başlangıç '2025-02-30'; "
+        "\"always\" ya da YYYY-AA-GG biçiminde bir tarih yazın. Tabloyu düzeltip yeniden çalıştırın.\n")
+    assert not (tmp_path / "out").exists()

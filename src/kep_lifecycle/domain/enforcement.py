@@ -14,7 +14,25 @@ ALWAYS = "always"
 
 
 class EnforcementTableError(ValueError):
-    """The enforcement table is invalid; the message names the entry and says what is expected."""
+    """An invalid enforcement table. The message names the entry and the expected value.
+
+    `code` and `params` let an operator tool translate the message.
+    """
+
+    MESSAGES = {
+        "not_an_object": "{source}: the table must be a JSON object of channels",
+        "unknown_channel": "{source}: unknown channel {channel!r}; expected one of {expected}",
+        "not_a_mapping": "{source}: {channel} must map account types to start dates",
+        "unknown_account_type": "{source}: {entry}: unknown account type {account_type!r}; expected one of {expected}",
+        "invalid_start": "{source}: {entry}: invalid start {start!r}; write \"always\" or a date YYYY-MM-DD",
+        "missing_entries": "{source}: missing entries {entries}; every channel needs a start for every account type",
+        "invalid_json": "{source}: not valid JSON ({reason} at line {line})",
+    }
+
+    def __init__(self, code: str, **params) -> None:
+        super().__init__(self.MESSAGES[code].format(**params))
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -33,25 +51,24 @@ class EnforcementTable:
 def parse_enforcement(data: object, source: str) -> EnforcementTable:
     """Validate a table {channel: {account_type: "always" | "YYYY-MM-DD"}} covering every pair."""
     if not isinstance(data, dict):
-        raise EnforcementTableError(f"{source}: the table must be a JSON object of channels")
+        raise EnforcementTableError("not_an_object", source=source)
     starts: dict[tuple[Channel, AccountType], date | None] = {}
     for channel_name, by_type in data.items():
         try:
             channel = Channel(channel_name)
         except ValueError:
-            raise EnforcementTableError(
-                f"{source}: unknown channel {channel_name!r}; expected one of "
-                f"{', '.join(c.value for c in Channel)}") from None
+            raise EnforcementTableError("unknown_channel", source=source, channel=channel_name,
+                                        expected=", ".join(c.value for c in Channel)) from None
         if not isinstance(by_type, dict):
-            raise EnforcementTableError(f"{source}: {channel_name} must map account types to start dates")
+            raise EnforcementTableError("not_a_mapping", source=source, channel=channel_name)
         for type_name, start in by_type.items():
             entry = f"{channel_name}.{type_name}"
             try:
                 account_type = AccountType(type_name)
             except ValueError:
-                raise EnforcementTableError(
-                    f"{source}: {entry}: unknown account type {type_name!r}; expected one of "
-                    f"{', '.join(t.value for t in AccountType)}") from None
+                raise EnforcementTableError("unknown_account_type", source=source, entry=entry,
+                                            account_type=type_name,
+                                            expected=", ".join(t.value for t in AccountType)) from None
             if start == ALWAYS:
                 starts[(channel, account_type)] = None
                 continue
@@ -60,19 +77,17 @@ def parse_enforcement(data: object, source: str) -> EnforcementTable:
                     raise ValueError
                 starts[(channel, account_type)] = date.fromisoformat(start)
             except ValueError:
-                raise EnforcementTableError(
-                    f"{source}: {entry}: invalid start {start!r}; write \"always\" or a date YYYY-MM-DD") from None
+                raise EnforcementTableError("invalid_start", source=source, entry=entry, start=start) from None
     missing = [f"{c.value}.{t.value}" for c in Channel for t in AccountType if (c, t) not in starts]
     if missing:
-        raise EnforcementTableError(f"{source}: missing entries {', '.join(missing)}; every channel needs "
-                                    "a start for every account type")
+        raise EnforcementTableError("missing_entries", source=source, entries=", ".join(missing))
     return EnforcementTable(starts)
 
 
-def load_enforcement(inline_json: str | None = None, path: Path | None = None) -> EnforcementTable:
+def load_enforcement(inline_json: str | None = None, path: Path | None = None,
+                     source: str = "QUOTA_ENFORCEMENT") -> EnforcementTable:
     """Load the table from inline JSON (an environment variable), a file, or the shipped default."""
     if inline_json:
-        source = "QUOTA_ENFORCEMENT"
         text = inline_json
     else:
         source = str(path or DEFAULT_ENFORCEMENT_FILE)
@@ -80,5 +95,5 @@ def load_enforcement(inline_json: str | None = None, path: Path | None = None) -
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise EnforcementTableError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+        raise EnforcementTableError("invalid_json", source=source, reason=exc.msg, line=exc.lineno) from exc
     return parse_enforcement(data, source)

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from ..domain.money import format_try
+from ..domain.enforcement import EnforcementTableError, load_enforcement
 from .input_files import InputRejected
 from ..messages import LANGUAGES, job_label, outcome_label, text
 
@@ -23,6 +24,7 @@ HELP = {
         "from": "ilk iş günü (YYYY-AA-GG)",
         "to": "son iş günü (YYYY-AA-GG, dahil)",
         "out": "çıktı klasörü (yoksa oluşturulur, boş olmalı)",
+        "quota_enforcement": "kota kısıtlama tablosu (JSON dosyası; verilmezse varsayılan tablo)",
         "reopen": "kapalı bir hesabı sahibinin başvurusu üzerine yeniden açar (varsayılan: deneme, hiçbir şey yazmaz)",
         "address": "yeniden açılacak KEP adresi",
         "channel": "başvuru yolu: petition (şubeye dilekçe) ya da online_e_signature (e-imza / mobil imza; yalnızca gerçek kişi)",
@@ -41,6 +43,7 @@ HELP = {
         "from": "first business date (YYYY-MM-DD)",
         "to": "last business date (YYYY-MM-DD, inclusive)",
         "out": "output folder (created if missing, must be empty)",
+        "quota_enforcement": "quota enforcement table (JSON file; the default table when omitted)",
         "reopen": "reopen a closed account at the holder's request (default: dry run, writes nothing)",
         "address": "KEP address to reopen",
         "channel": "application path: petition (at a branch) or online_e_signature (natural persons only)",
@@ -79,6 +82,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     run.add_argument("--from", dest="start", required=True, help=words["from"])
     run.add_argument("--to", dest="end", required=True, help=words["to"])
     run.add_argument("--out", required=True, type=Path, help=words["out"])
+    run.add_argument("--quota-enforcement", type=Path, help=words["quota_enforcement"])
 
     reopen = commands.add_parser("reopen", help=words["reopen"], description=words["reopen"])
     reopen.add_argument("address", help=words["address"])
@@ -150,14 +154,22 @@ def command_run(args, lang: str) -> int:
         raise UsageError(text("date_range_invalid", lang, start=args.start, end=args.end))
     if (end - start).days + 1 > MAX_RUN_DAYS:
         raise UsageError(text("date_range_too_long", lang, max_days=MAX_RUN_DAYS, days=(end - start).days + 1))
-    for path in (args.accounts, args.events):
+    for path in (args.accounts, args.events, args.quota_enforcement):
         if path is not None and not path.is_file():
             raise UsageError(text("file_not_found", lang, path=path))
     if args.out.exists() and any(args.out.iterdir()):
         raise UsageError(text("out_not_empty", lang, path=args.out))
+    enforcement = None
+    if args.quota_enforcement is not None:
+        enforcement = args.quota_enforcement.read_text(encoding="utf-8")
+        try:
+            load_enforcement(enforcement, source=str(args.quota_enforcement))
+        except EnforcementTableError as exc:
+            detail = text(f"enforcement_{exc.code}", lang, **exc.params)
+            raise UsageError(text("enforcement_invalid", lang, detail=detail)) from None
 
     try:
-        result = run_local(args.accounts, args.events, start, end, args.out, lang)
+        result = run_local(args.accounts, args.events, start, end, args.out, lang, enforcement)
     except InputRejected as exc:
         print_rejection(exc, lang)
         return 2

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..dal.accounts import Contact
 from ..domain.account import AccountState, ExtraStorage, HarcamaBirimi, quota_on, storage_still_valid
 from ..domain.dates import anchor_of
+from ..domain.enforcement import load_enforcement
 from ..domain.renewal import RuleViolation
 from ..handlers import reset_runtime, runtime as handler_runtime
 from ..services import account_events
@@ -161,9 +162,15 @@ class RunResult:
 
 
 def run_local(accounts_path: Path, events_path: Path | None, start: date, end: date, out_dir: Path,
-              lang: str = "tr") -> RunResult:
-    """Run the daily jobs from `start` to `end` on an embedded moto server and write `out_dir`."""
+              lang: str = "tr", quota_enforcement: str | None = None) -> RunResult:
+    """Run the daily jobs from `start` to `end` on an embedded moto server and write `out_dir`.
+
+    `quota_enforcement` replaces the shipped enforcement table, as the stack parameter
+    QuotaEnforcement does on AWS; it is validated before anything is written.
+    """
     started = time.monotonic()
+    if quota_enforcement is not None:
+        load_enforcement(quota_enforcement)
     accounts, events = read_run_input(accounts_path, events_path, start, end)
     events_by_date: dict[date, list] = {}
     for event in events:
@@ -174,6 +181,8 @@ def run_local(accounts_path: Path, events_path: Path | None, start: date, end: d
         stack = create_stack(endpoint, LOCAL_REGION, f"kep-local-{uuid.uuid4().hex[:8]}", load_template())
         environment = {**stack.environment, **LOCAL_ENVIRONMENT, "AWS_ENDPOINT_URL": endpoint}
         environment.pop("TEMPLATES_DIR", None)
+        if quota_enforcement is not None:
+            environment["QUOTA_ENFORCEMENT"] = quota_enforcement
         os.environ.update(environment)
         reset_runtime()
         runtime = handler_runtime()
