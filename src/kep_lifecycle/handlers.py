@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 from .config import settings_from_env
 from .events import parse_job_event
@@ -45,7 +46,7 @@ def job_handler(job: str, run: Callable[[Runtime, JobRequest, object], JobReport
     @logger.inject_lambda_context(log_event=False)
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics
-    def handler(event: dict, context) -> dict:
+    def observed_handler(event: dict, context) -> dict:
         request = parse_job_event(event)
         logger.info("job started", extra={"job": job, "as_of": request.as_of.isoformat(),
                                           "dry_run": request.dry_run,
@@ -56,5 +57,14 @@ def job_handler(job: str, run: Callable[[Runtime, JobRequest, object], JobReport
             for outcome, count in report.counts.items():
                 metrics.add_metric(name=outcome, unit=MetricUnit.Count, value=count)
         return report.as_dict()
+
+    def handler(event: dict, context) -> dict:
+        try:
+            return observed_handler(event, context)
+        finally:
+            # NOTE: with POWERTOOLS_METRICS_DISABLED (local runs) powertools 3.x skips the flush
+            # but keeps the values, and prints them once 100 pile up; dropping them here stops that.
+            if is_metrics_disabled():
+                metrics.clear_metrics()
 
     return handler

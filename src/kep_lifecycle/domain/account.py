@@ -91,7 +91,8 @@ class AccountState:
 
     @property
     def blocked_channels(self) -> tuple[Channel, ...]:
-        if Restriction.UNPAID in self.restrictions:
+        """Return the channels this account cannot send on; a closed account sends on none."""
+        if self.status is Status.CLOSED or Restriction.UNPAID in self.restrictions:
             return ALL_CHANNELS
         return tuple(channel for channel in ALL_CHANNELS if channel in self.quota_blocked_channels)
 

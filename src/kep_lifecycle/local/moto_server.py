@@ -15,8 +15,8 @@ LOCAL_REGION = "eu-central-1"
 # moto accepts any credentials; these keep boto3 from looking for real ones.
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 
-# Requests served by every embedded server of this process, keyed by the X-Amz-Target header
-# (for example "DynamoDB_20120810.Scan"); a request without that header counts under "".
+# Requests served by every embedded server of this process, by X-Amz-Target header (for example
+# "DynamoDB_20120810.Scan"). A request without that header counts under "".
 _request_counts: Counter[str] = Counter()
 
 
@@ -84,21 +84,26 @@ def _check_then_write(backend, transact_items: list[dict]) -> None:
                                 expression_attribute_names=names, expression_attribute_values=values)
 
 
-# Read operations whose results moto already holds as plain JSON data (AttributeValue maps).
-_PLAIN_JSON_READS = frozenset({"Scan", "Query", "GetItem", "BatchGetItem"})
+# Item operations whose results moto already holds as plain JSON data (AttributeValue maps).
+_PLAIN_JSON_OPERATIONS = frozenset({
+    "Scan", "Query", "GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem",
+    "BatchWriteItem", "TransactWriteItems",
+})
 
 
 def _install_speedups() -> None:
-    """Replace three moto hot paths that dominate a local run of thousands of accounts.
+    """Replace four moto hot paths that dominate a local run of thousands of accounts.
 
     Transactions skip moto's whole-table snapshot (see `_check_then_write`). Projections of
     top-level attributes copy those attributes instead of converting the whole item to
-    plain JSON and back. Read results are written with json.dumps instead of moto's
-    shape-driven serializer, which walks the botocore model for every attribute of every
-    item; for these operations both produce the same JSON document.
+    plain JSON and back. Results of item operations are written with json.dumps instead of
+    moto's shape-driven serializer, which walks the botocore model for every attribute of
+    every item; for these operations both produce the same JSON document. Comparisons of two
+    strings compare the strings directly: moto answers an index query by sorting every item
+    that matches the partition key, and its generic comparison dominates that sort.
     """
     from moto.dynamodb.models import DynamoDBBackend
-    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
     from moto.dynamodb.responses import DynamoResult
 
     DynamoDBBackend.transact_write_items = _check_then_write
@@ -113,10 +118,27 @@ def _install_speedups() -> None:
         return Item(hash_key=self.hash_key, range_key=self.range_key, attrs=attributes)
 
     Item.project = project
+
+    generic_lt, generic_eq, generic_hash = DynamoType.__lt__, DynamoType.__eq__, DynamoType.__hash__
+
+    def less_than(self, other):
+        if self.type == "S" and other.type == "S":
+            return self.value < other.value
+        return generic_lt(self, other)
+
+    def equal(self, other):
+        if self.type == "S" and other.type == "S":
+            return self.value == other.value
+        return generic_eq(self, other)
+
+    DynamoType.__lt__ = less_than
+    DynamoType.__eq__ = equal
+    # Defining __eq__ on a class resets its hash; moto's own hash stays in force.
+    DynamoType.__hash__ = generic_hash
     shape_driven = DynamoResult.execute_result
 
     def execute_result(self, context):
-        if context.operation_model.name not in _PLAIN_JSON_READS:
+        if context.operation_model.name not in _PLAIN_JSON_OPERATIONS:
             return shape_driven(self, context)
         return 200, {"Content-Type": "application/x-amz-json-1.0"}, json.dumps(self.result)
 

@@ -43,7 +43,7 @@ LOCAL_ENVIRONMENT = {
     # A few segments suffice for thousands of accounts; each costs a queue round trip a day.
     "QUOTA_SCAN_SEGMENTS": "4",
     # moto answers an index query by sorting the whole table, so a local run keeps few shards.
-    "SHARD_COUNT": "2",
+    "SHARD_COUNT": "1",
 }
 
 
