@@ -144,12 +144,46 @@ OUTCOME_LABELS = {
     "subscription_ended": {"tr": "otomatik yenileme kapalı olduğu için kapatıldı", "en": "closed, automatic renewal off"},
     "renewal_reminder": {"tr": "yenileme hatırlatması", "en": "renewal reminder"},
     "harcama_birimi_missing": {"tr": "eksik Harcama Birimi bildirimi", "en": "missing Harcama Birimi notice"},
+    "paid_in_grace": {"tr": "ek sürede ödendi, gönderim açıldı", "en": "paid during grace, sending restored"},
+    "closed": {"tr": "ek süre dolduğu için kapatıldı", "en": "closed after the grace period"},
+    "grace_reminder": {"tr": "ek süre hatırlatması", "en": "grace reminder"},
+    "quota_restricted": {"tr": "kota aşımı nedeniyle gönderim kısıtlandı", "en": "sending restricted over quota"},
+    "quota_channels_changed": {"tr": "kısıtlanan kanallar genişledi", "en": "restriction extended to more channels"},
+    "quota_lifted": {"tr": "kota kısıtlaması kaldırıldı", "en": "quota restriction lifted"},
+    "quota_warned": {"tr": "%90 kullanım uyarısı", "en": "90 % usage warning"},
+    "quota_updated": {"tr": "kota yeniden hesaplandı", "en": "quota recalculated"},
+    "enforcement_announced": {"tr": "kısıtlama başlangıcı duyurusu", "en": "enforcement announcement"},
+    "scanned": {"tr": "taranan hesap-gün", "en": "account-days scanned"},
+    "segments_queued": {"tr": "kuyruğa alınan tarama bölümü", "en": "scan segments queued"},
+    "handovers": {"tr": "süresi dolmadan devredilen bölüm", "en": "segments handed on before the time limit"},
+    "render_failed": {"tr": "şablondan oluşturulamadı", "en": "rendering failed"},
     "write_conflicts": {"tr": "eşzamanlı değişiklik nedeniyle yeniden denenen yazma", "en": "writes retried after a concurrent change"},
     "sent": {"tr": "gönderildi", "en": "sent"},
     "send_failed": {"tr": "gönderilemedi", "en": "send failed"},
     "already_claimed": {"tr": "başka bir gönderimde", "en": "claimed by another sender"},
     "not_found": {"tr": "bulunamadı", "en": "not found"},
 }
+
+
+NOTICE_KIND_LABELS = {
+    "renewal_reminder": {"tr": "yenileme hatırlatması", "en": "renewal reminder"},
+    "renewed": {"tr": "yenilendi", "en": "renewed"},
+    "renewal_failed": {"tr": "yenileme ücreti tahsil edilemedi", "en": "renewal failed"},
+    "grace_reminder": {"tr": "ek süre hatırlatması", "en": "grace reminder"},
+    "payment_received": {"tr": "ödeme alındı", "en": "payment received"},
+    "account_closed": {"tr": "hesap kapatıldı", "en": "account closed"},
+    "subscription_ended": {"tr": "abonelik sona erdi", "en": "subscription ended"},
+    "account_reopened": {"tr": "hesap yeniden açıldı", "en": "account reopened"},
+    "quota_warning": {"tr": "kota uyarısı", "en": "quota warning"},
+    "quota_restricted": {"tr": "gönderim kısıtlandı", "en": "quota restricted"},
+    "quota_restriction_lifted": {"tr": "kısıtlama kaldırıldı", "en": "quota restriction lifted"},
+    "quota_enforcement_announcement": {"tr": "kısıtlama başlangıcı duyurusu", "en": "enforcement announcement"},
+    "harcama_birimi_missing": {"tr": "eksik Harcama Birimi bilgisi", "en": "missing Harcama Birimi details"},
+}
+
+
+def notice_kind_label(kind: str, lang: str) -> str:
+    return f"{NOTICE_KIND_LABELS.get(kind, {}).get(lang, kind)} ({kind})"
 
 
 def text(key: str, lang: str, **params) -> str:

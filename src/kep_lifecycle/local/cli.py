@@ -12,7 +12,7 @@ from pathlib import Path
 from ..domain.money import format_try
 from ..domain.enforcement import EnforcementTableError, load_enforcement
 from .input_files import InputRejected
-from ..messages import LANGUAGES, job_label, outcome_label, text
+from ..messages import LANGUAGES, job_label, notice_kind_label, outcome_label, text
 
 HELP = {
     "tr": {
@@ -142,7 +142,7 @@ def print_summary(summary: dict, lang: str) -> None:
                 print(f"  {outcome_label(outcome, lang)}: {count}")
     print(text("summary_notices", lang, count=sum(summary["notices_sent"].values())))
     for kind, count in summary["notices_sent"].items():
-        print(f"  {kind}: {count}")
+        print(f"  {notice_kind_label(kind, lang)}: {count}")
 
 
 def command_run(args, lang: str) -> int:
