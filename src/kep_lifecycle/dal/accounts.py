@@ -234,12 +234,6 @@ SCAN_ATTRIBUTES = (
 )
 
 
-@dataclass
-class SegmentPage:
-    states: list[AccountState]
-    next_key: dict | None
-
-
 class SegmentScanner:
     """Pages through one parallel-scan segment, resumable from a DynamoDB start key."""
 

@@ -133,6 +133,3 @@ class NoticeRepository:
             actions=[NoticeModel.status.set(NoticeStatus.PENDING.value), NoticeModel.last_error.set(error[:500])],
             condition=NoticeModel.status == NoticeStatus.SENDING.value,
         )
-
-    def scan_sent(self) -> Iterator[NoticeModel]:
-        return NoticeModel.scan(NoticeModel.status == NoticeStatus.SENT.value)
