@@ -140,12 +140,12 @@ def test_event_for_unknown_account_or_outside_run_rejected(tmp_path, capsys):
         {"date": "2025-03-01", "kep_address": "acme@acme.hs01.kep.tr", "type": "refund"},
     ])
 
-    code = main(["--lang", "en", "run", "--accounts", str(accounts), "--events", str(events),
+    code = main(["run", "--lang", "en", "--accounts", str(accounts), "--events", str(events),
                  "--from", "2025-02-27", "--to", "2025-03-07", "--out", str(tmp_path / "out")])
 
     assert code == 2
     assert capsys.readouterr().err.splitlines() == [
-        "Input rejected: 4 errors found, nothing was written. Fix them and run again.",
+        "Input rejected with 4 error(s); nothing was written. Fix them and run again.",
         "  events.jsonl, line 1, field 'amount_kurus', value 0: must be greater than 0",
         "  events.jsonl, line 1, field 'kep_address', value 'yok@hs01.kep.tr': no account with this KEP address "
         "in the accounts file",
@@ -179,3 +179,39 @@ def test_invalid_enforcement_table_named_in_turkish(tmp_path, capsys):
         f"Kota kısıtlama tablosu geçersiz: {table}: webmail.gercek_kisi: geçersiz başlangıç '2025-02-30'; "
         "\"always\" ya da YYYY-AA-GG biçiminde bir tarih yazın. Tabloyu düzeltip yeniden çalıştırın.\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_active_account_years_behind_rejected(tmp_path, capsys):
+    accounts = write_jsonl(tmp_path / "accounts.jsonl", [{**ACCOUNTS[0], "renewal_date": "2023-01-10"}, ACCOUNTS[2]])
+
+    code = main(["run", "--accounts", str(accounts), "--from", "2025-02-27", "--to", "2025-03-07",
+                 "--out", str(tmp_path / "out")])
+
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[1] == (
+        "  accounts.jsonl, satır 1, alan 'renewal_date', değer '2023-01-10': etkin bir hesabın yenileme tarihi "
+        "çalıştırmanın ilk gününden bir yıldan fazla önce (2025-02-27); hesaptan kaçırılan her dönem için ücret "
+        "alınırdı. Tarihi düzeltin ya da hesabı kapalı (closed) yazın")
+
+
+def test_out_pointing_at_file_rejected(tmp_path, capsys):
+    accounts = write_jsonl(tmp_path / "accounts.jsonl", ACCOUNTS)
+
+    code = main(["run", "--accounts", str(accounts), "--from", "2025-02-27", "--to", "2025-03-07",
+                 "--out", str(accounts)])
+
+    assert code == 2
+    assert capsys.readouterr().err == f"--out bir klasör olmalı; {accounts} bir dosya. Başka bir yol verin.\n"
+
+
+def test_reopen_local_without_table_environment(monkeypatch, capsys):
+    from kep_lifecycle.handlers import reset_runtime
+
+    for name in ("ACCOUNTS_TABLE", "LEDGER_TABLE", "NOTICES_TABLE", "RUNS_TABLE"):
+        monkeypatch.delenv(name, raising=False)
+    reset_runtime()
+
+    code = main(["reopen", "ayse.demir.1@hs01.kep.tr", "--channel", "petition", "--local"])
+
+    assert code == 2
+    assert capsys.readouterr().err.startswith("--local için tablo ortam değişkenleri eksik ya da geçersiz (")

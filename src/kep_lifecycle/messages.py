@@ -49,7 +49,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "date_outside_run": {"tr": "olay tarihi çalıştırma aralığının ({start} – {end}) dışında",
                          "en": "the event date is outside the run ({start} to {end})"},
     "input_rejected": {"tr": "Girdi reddedildi: {count} hata bulundu, hiçbir şey yazılmadı. Hataları düzeltip yeniden çalıştırın.",
-                       "en": "Input rejected: {count} errors found, nothing was written. Fix them and run again."},
+                       "en": "Input rejected with {count} error(s); nothing was written. Fix them and run again."},
+    "no_value": {"tr": "(yok)", "en": "(none)"},
+    "renewal_date_too_old": {
+        "tr": "etkin bir hesabın yenileme tarihi çalıştırmanın ilk gününden bir yıldan fazla önce ({start}); "
+              "hesaptan kaçırılan her dönem için ücret alınırdı. Tarihi düzeltin ya da hesabı kapalı (closed) yazın",
+        "en": "an active account's renewal date is more than a year before the first day of the run ({start}); "
+              "every missed period would be charged. Correct the date or mark the account closed"},
     "line_prefix": {"tr": "{file}, satır {line}, alan '{field}', değer {value}: {message}",
                     "en": "{file}, line {line}, field '{field}', value {value}: {message}"},
     # Run arguments and outcome.
@@ -58,8 +64,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "date_range_too_long": {"tr": "Çalıştırma aralığı en fazla {max_days} gün olabilir; {days} gün istendi.",
                             "en": "The run may cover at most {max_days} days; {days} were requested."},
     "date_argument_invalid": {"tr": "{option} için geçersiz tarih: {value!r}. YYYY-AA-GG biçiminde yazın.",
-                              "en": "invalid date for {option}: {value!r}. Write it as YYYY-MM-DD."},
-    "file_not_found": {"tr": "Dosya bulunamadı: {path}", "en": "File not found: {path}"},
+                              "en": "Invalid date for {option}: {value!r}. Write it as YYYY-MM-DD."},
+    "file_not_found": {"tr": "{option} dosyası bulunamadı: {path}", "en": "{option} file not found: {path}"},
+    "out_not_directory": {"tr": "--out bir klasör olmalı; {path} bir dosya. Başka bir yol verin.",
+                          "en": "--out must be a folder; {path} is a file. Give another path."},
+    "local_environment_invalid": {
+        "tr": "--local için tablo ortam değişkenleri eksik ya da geçersiz ({error}). ACCOUNTS_TABLE, LEDGER_TABLE, "
+              "NOTICES_TABLE, RUNS_TABLE ve yerel bir sunucu için AWS_ENDPOINT_URL değişkenlerini tanımlayın.",
+        "en": "The table environment for --local is missing or invalid ({error}). Set ACCOUNTS_TABLE, LEDGER_TABLE, "
+              "NOTICES_TABLE, RUNS_TABLE and, for a local server, AWS_ENDPOINT_URL."},
+    "local_tables_unreachable": {
+        "tr": "Tablolara ulaşılamadı: {error}. Tablo adlarını ve AWS_ENDPOINT_URL değerini denetleyin.",
+        "en": "The tables could not be reached: {error}. Check the table names and AWS_ENDPOINT_URL."},
     "enforcement_invalid": {"tr": "Kota kısıtlama tablosu geçersiz: {detail}. Tabloyu düzeltip yeniden çalıştırın.",
                             "en": "Invalid quota enforcement table: {detail}. Fix the table and run again."},
     "enforcement_not_an_object": {"tr": "{source}: tablo, kanalları anahtar olarak içeren bir JSON nesnesi olmalı",
@@ -79,8 +95,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                                  "en": "{source}: not valid JSON ({reason} at line {line})"},
     "out_not_empty": {"tr": "Çıktı klasörü boş değil: {path}. Boş ya da yeni bir klasör verin.",
                       "en": "Output folder is not empty: {path}. Give an empty or new folder."},
-    "run_done": {"tr": "{start} – {end} arası {days} gün çalıştırıldı ({seconds:.1f} sn). Çıktı: {out}",
-                 "en": "Ran {days} days from {start} to {end} ({seconds:.1f} s). Output: {out}"},
+    "run_done": {"tr": "{start} – {end} arası {days} gün çalıştırıldı ({seconds} sn). Çıktı: {out}",
+                 "en": "Ran {days} days from {start} to {end} ({seconds} s). Output: {out}"},
     "summary_accounts": {"tr": "Hesaplar: {total} (etkin {active}, kapalı {closed}, ek süredeki {grace}, gönderimi kısıtlı {restricted})",
                          "en": "Accounts: {total} (active {active}, closed {closed}, in grace {grace}, sending restricted {restricted})"},
     "summary_events": {"tr": "Olaylar: {applied} uygulandı, {rejected} reddedildi",

@@ -141,6 +141,7 @@ def plan_reopening(state: AccountState, as_of: date, channel: ReopenChannel, tar
     notice = NoticeDraft(NoticeKind.ACCOUNT_REOPENED, f"{as_of.isoformat()}#{state.version}", as_of, {
         "account_type": state.account_type.value,
         "reopened_on": as_of.isoformat(),
+        "auto_renew": state.auto_renew,
         "channel": channel.value,
         "period_start": as_of.isoformat(),
         "period_end": add_days(next_renewal, -1).isoformat(),

@@ -158,6 +158,8 @@ def plan_reminders(state: AccountState, as_of: date, tariffs: TariffBook) -> tup
         "used_bytes": state.used_bytes,
         "next_quota_bytes": next_quota,
         "over_next_quota": state.used_bytes > next_quota,
+        "storage_expires": quota_on(as_of, state.extra_storage) > next_quota,
+        "quota_restricted_now": Restriction.QUOTA in state.restrictions,
         "storage_packages": [
             {"megabytes": package.megabytes, "price_kurus": package.price_kurus}
             for package in tariffs.in_force(renewal_date).storage_packages

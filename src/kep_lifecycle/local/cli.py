@@ -9,6 +9,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from babel.numbers import format_decimal
+
 from ..domain.money import format_try
 from ..domain.enforcement import EnforcementTableError, load_enforcement
 from .input_files import InputRejected
@@ -76,7 +78,11 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=LANGUAGES, default=lang, help=words["lang"])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help=words["run"], description=words["run"])
+    # --lang is accepted after the command as well; SUPPRESS keeps the global value unless given.
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=words["lang"])
+
+    run = commands.add_parser("run", help=words["run"], description=words["run"], parents=[language])
     run.add_argument("--accounts", required=True, type=Path, help=words["accounts"])
     run.add_argument("--events", type=Path, help=words["events"])
     run.add_argument("--from", dest="start", required=True, help=words["from"])
@@ -84,7 +90,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     run.add_argument("--out", required=True, type=Path, help=words["out"])
     run.add_argument("--quota-enforcement", type=Path, help=words["quota_enforcement"])
 
-    reopen = commands.add_parser("reopen", help=words["reopen"], description=words["reopen"])
+    reopen = commands.add_parser("reopen", help=words["reopen"], description=words["reopen"], parents=[language])
     reopen.add_argument("address", help=words["address"])
     reopen.add_argument("--channel", required=True, choices=("petition", "online_e_signature"), help=words["channel"])
     reopen.add_argument("--as-of", dest="as_of", help=words["as_of"])
@@ -105,9 +111,9 @@ def _parse_date(value: str, option: str, lang: str) -> date:
         raise UsageError(text("date_argument_invalid", lang, option=option, value=value)) from None
 
 
-def _format_value(value) -> str:
+def _format_value(value, lang: str) -> str:
     if value is None:
-        return "(yok)"
+        return text("no_value", lang)
     return repr(value) if isinstance(value, str) else str(value)
 
 
@@ -116,7 +122,7 @@ def print_rejection(exc: InputRejected, lang: str) -> None:
     for error in exc.errors:
         message = text(error.code, lang, **(error.detail or {})) if error.code in _known_codes() else error.code
         print("  " + text("line_prefix", lang, file=error.file, line=error.line, field=error.field,
-                          value=_format_value(error.value), message=message), file=sys.stderr)
+                          value=_format_value(error.value, lang), message=message), file=sys.stderr)
 
 
 def _known_codes() -> set[str]:
@@ -127,19 +133,23 @@ def _known_codes() -> set[str]:
 
 def print_summary(summary: dict, lang: str) -> None:
     accounts = summary["final_accounts"]
+    number = (lambda value: format_decimal(value, locale="tr_TR")) if lang == "tr" else (lambda value: f"{value:,}")
     print(text("run_done", lang, start=summary["from"], end=summary["to"], days=summary["days"],
-               seconds=summary["seconds"], out=summary["out"]))
-    print(text("summary_accounts", lang, total=accounts["total"], active=accounts["active"],
-               closed=accounts["closed"], grace=accounts["in_grace"], restricted=accounts["sending_restricted"]))
+               seconds=number(summary["seconds"]), out=summary["out"]))
+    print(text("summary_accounts", lang, total=number(accounts["total"]), active=number(accounts["active"]),
+               closed=number(accounts["closed"]), grace=number(accounts["in_grace"]),
+               restricted=number(accounts["sending_restricted"])))
     events = summary["events"]
     print(text("summary_events", lang, applied=events.get("applied", 0), rejected=events.get("rejected", 0)))
     print(text("summary_ledger", lang, count=summary["ledger"]["payments"],
                total=format_try(summary["ledger"]["total_kurus"])))
     for job, counts in summary["jobs"].items():
+        shown = {outcome: count for outcome, count in counts.items() if not outcome.startswith("sent_")}
+        if not shown:
+            continue
         print(text("summary_job", lang, job=job_label(job, lang)))
-        for outcome, count in counts.items():
-            if not outcome.startswith("sent_"):
-                print(f"  {outcome_label(outcome, lang)}: {count}")
+        for outcome, count in shown.items():
+            print(f"  {outcome_label(outcome, lang)}: {number(count)}")
     print(text("summary_notices", lang, count=sum(summary["notices_sent"].values())))
     for kind, count in summary["notices_sent"].items():
         print(f"  {notice_kind_label(kind, lang)}: {count}")
@@ -154,9 +164,12 @@ def command_run(args, lang: str) -> int:
         raise UsageError(text("date_range_invalid", lang, start=args.start, end=args.end))
     if (end - start).days + 1 > MAX_RUN_DAYS:
         raise UsageError(text("date_range_too_long", lang, max_days=MAX_RUN_DAYS, days=(end - start).days + 1))
-    for path in (args.accounts, args.events, args.quota_enforcement):
+    for option, path in (("--accounts", args.accounts), ("--events", args.events),
+                         ("--quota-enforcement", args.quota_enforcement)):
         if path is not None and not path.is_file():
-            raise UsageError(text("file_not_found", lang, path=path))
+            raise UsageError(text("file_not_found", lang, option=option, path=path))
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(text("out_not_directory", lang, path=args.out))
     if args.out.exists() and any(args.out.iterdir()):
         raise UsageError(text("out_not_empty", lang, path=args.out))
     enforcement = None
@@ -190,6 +203,9 @@ def command_reopen(args, lang: str) -> int:
         event["as_of"] = _parse_date(args.as_of, "--as-of", lang).isoformat()
 
     if args.local:
+        from pynamodb.exceptions import PynamoDBException
+
+        from ..config import SettingsError
         from ..events import InvalidEvent
         from .runner import LocalContext, load_handler
 
@@ -197,6 +213,10 @@ def command_reopen(args, lang: str) -> int:
             answer = load_handler("closure")(event, LocalContext("kep-closure"))
         except InvalidEvent as exc:
             raise UsageError(str(exc)) from None
+        except SettingsError as exc:
+            raise UsageError(text("local_environment_invalid", lang, error=exc)) from None
+        except PynamoDBException as exc:
+            raise UsageError(text("local_tables_unreachable", lang, error=exc.msg)) from None
     else:
         answer = _invoke_deployed(args.function_name, args.region, event, lang)
 
@@ -222,6 +242,15 @@ def _invoke_deployed(function_name: str, region: str | None, event: dict, lang: 
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader of the output went away (e.g. `| head`); there is nobody left to tell.
+        sys.stderr.close()
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     lang = _language(argv)
     args = build_parser(lang).parse_args(argv)

@@ -239,10 +239,15 @@ def read_events(path: Path, known_addresses: set[str], start: date, end: date):
 def read_run_input(accounts_path: Path, events_path: Path | None, start: date, end: date):
     """Read and validate both files; raise InputRejected with every error of both."""
     accounts, errors = read_accounts(accounts_path)
+    oldest_allowed = date.fromordinal(start.toordinal() - 365)
+    for number, account in accounts:
+        if account.status is Status.ACTIVE and account.renewal_date < oldest_allowed:
+            errors.append(LineError(accounts_path.name, number, "renewal_date", account.renewal_date.isoformat(),
+                                    "renewal_date_too_old", {"start": start.isoformat()}))
     events = []
     if events_path is not None:
         events, event_errors = read_events(events_path, {a.kep_address for _, a in accounts}, start, end)
         errors.extend(event_errors)
     if errors:
-        raise InputRejected(errors)
+        raise InputRejected(sorted(errors, key=lambda error: (error.file != accounts_path.name, error.line)))
     return [account for _, account in accounts], [event for _, event in events]

@@ -39,7 +39,12 @@ def format_date_filter(value: str | date) -> str:
 
 
 def format_megabytes(value: int) -> str:
-    """Format bytes as megabytes with Turkish separators: 104857600 -> '100 MB', 99614720.5 -> '95,0 MB'."""
+    """Format bytes as megabytes with Turkish separators: 104857600 -> '100 MB', 99614720 -> '95,0 MB'.
+
+    Amounts under a tenth of a megabyte are shown in bytes, so a one-byte overrun does not read '0,0 MB'.
+    """
+    if 0 < int(value) < BYTES_PER_MEGABYTE // 10:
+        return f"{format_decimal(int(value), format='#,##0', locale='tr_TR')} bayt"
     megabytes = Decimal(int(value)) / BYTES_PER_MEGABYTE
     pattern = "#,##0" if megabytes == megabytes.to_integral_value() else "#,##0.0"
     return f"{format_decimal(megabytes, format=pattern, locale='tr_TR')} MB"
@@ -122,7 +127,9 @@ class NoticeRenderer:
 def build_message(rendered: RenderedNotice, sender: str, recipient: str, kind: NoticeKind,
                   sent_at: datetime | None = None) -> EmailMessage:
     """Assemble the multipart/alternative message that goes to SES as raw MIME."""
-    message = EmailMessage(policy=SMTP)
+    # CPython 3.11 drops the space between two encoded words when it folds a long non-ASCII
+    # header, so headers are kept on one line (RFC 5322 allows 998 characters).
+    message = EmailMessage(policy=SMTP.clone(max_line_length=998))
     message["From"] = sender
     message["To"] = recipient
     message["Subject"] = rendered.subject
