@@ -24,7 +24,7 @@ HELP = {
         "accounts": "hesap dosyası (JSON Lines)",
         "events": "olay dosyası (JSON Lines, isteğe bağlı)",
         "from": "ilk iş günü (YYYY-AA-GG)",
-        "to": "son iş günü (YYYY-AA-GG, dahil)",
+        "to": "son iş günü (YYYY-AA-GG, dâhil)",
         "out": "çıktı klasörü (yoksa oluşturulur, boş olmalı)",
         "quota_enforcement": "kota kısıtlama tablosu (JSON dosyası; verilmezse varsayılan tablo)",
         "reopen": "kapalı bir hesabı sahibinin başvurusu üzerine yeniden açar (varsayılan: deneme, hiçbir şey yazmaz)",
