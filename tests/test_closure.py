@@ -238,7 +238,7 @@ def test_reopen_event_answers_in_turkish_and_english(runtime):
     assert answer["ok"] is False
     assert answer["error"] == "e_signature_natural_person_only"
     assert answer["message_tr"] == (
-        "acme@acme.hs01.kep.tr bir tüzel kişi hesabı. E-imza / mobil imza ile çevrim içi yeniden açma yalnızca "
+        "acme@acme.hs01.kep.tr hesabının türü tüzel kişi. E-imza / mobil imza ile çevrim içi yeniden açma yalnızca "
         "gerçek kişi hesaplarında kullanılabilir; başvuru şubeye dilekçeyle yapılmalıdır.")
     assert answer["message_en"].startswith("acme@acme.hs01.kep.tr is a company account.")
 

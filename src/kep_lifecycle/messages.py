@@ -126,7 +126,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "account_not_closed": {"tr": "{kep_address} hesabı kapalı değil; yeniden açılacak bir şey yok.",
                            "en": "Account {kep_address} is not closed; there is nothing to reopen."},
     "e_signature_natural_person_only": {
-        "tr": "{kep_address} bir {account_type_label} hesabı. E-imza / mobil imza ile çevrim içi yeniden açma "
+        "tr": "{kep_address} hesabının türü {account_type_label}. E-imza / mobil imza ile çevrim içi yeniden açma "
               "yalnızca gerçek kişi hesaplarında kullanılabilir; başvuru şubeye dilekçeyle yapılmalıdır.",
         "en": "{kep_address} is a {account_type_label} account. Online reopening with e-signature / mobile "
               "signature is only for natural persons; the holder must apply by petition at a branch."},
@@ -164,7 +164,7 @@ OUTCOME_LABELS = {
     "closed": {"tr": "ek süre dolduğu için kapatıldı", "en": "closed after the grace period"},
     "grace_reminder": {"tr": "ek süre hatırlatması", "en": "grace reminder"},
     "quota_restricted": {"tr": "kota aşımı nedeniyle gönderim kısıtlandı", "en": "sending restricted over quota"},
-    "quota_channels_changed": {"tr": "kısıtlanan kanallar genişledi", "en": "restriction extended to more channels"},
+    "quota_channels_changed": {"tr": "kısıtlama yeni kanallara da uygulandı", "en": "restriction extended to more channels"},
     "quota_lifted": {"tr": "kota kısıtlaması kaldırıldı", "en": "quota restriction lifted"},
     "quota_warned": {"tr": "%90 kullanım uyarısı", "en": "90 % usage warning"},
     "quota_updated": {"tr": "kota yeniden hesaplandı", "en": "quota recalculated"},
