@@ -18,7 +18,7 @@ run: $(BIN)/.installed
 	rm -rf out/sample
 	$(BIN)/kepctl run --accounts data/sample_accounts.jsonl --events data/sample_events.jsonl \
 		--quota-enforcement data/sample_quota_enforcement.json \
-		--from 2025-02-20 --to 2025-04-10 --out out/sample
+		--from 2025-02-20 --to 2025-04-04 --out out/sample
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -n 2

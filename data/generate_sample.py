@@ -1,4 +1,4 @@
-"""Generate the synthetic input of the sample local run (2025-02-20 to 2025-04-10).
+"""Generate the synthetic input of the sample local run (2025-02-20 to 2025-04-04).
 
 Writes sample_accounts.jsonl and sample_events.jsonl next to this script. Every name,
 address, tax number and amount is invented, and the fixed seed makes both files identical
@@ -20,13 +20,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 SEED = 20250220
-# Sized so that `make run` over 50 days stays under two minutes on a 2-core machine; every
+# Sized so that `make run` over 44 days stays under two minutes on a 2-core machine; every
 # account is scanned daily by the quota job, which dominates a local run on moto.
-DEFAULT_ACCOUNTS = 2000
+DEFAULT_ACCOUNTS = 1800
 OUTPUT_DIR = Path(__file__).resolve().parent
 
 RUN_START = date(2025, 2, 20)
-RUN_END = date(2025, 4, 10)
+RUN_END = date(2025, 4, 4)
 FEE_KURUS = 7000
 GRACE_DAYS = 14
 MB = 1_048_576

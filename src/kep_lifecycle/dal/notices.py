@@ -96,14 +96,16 @@ class NoticeRepository:
         except DoesNotExist:
             return None
 
-    def claim(self, kep_address: str, notice_key: str, claimed_at: str) -> bool:
-        """Move a pending notice to 'sending'; only one sender can win the claim.
+    def claim(self, kep_address: str, notice_key: str, claimed_at: str) -> StoredNotice | None:
+        """Move a pending notice to 'sending' and return it; None if another sender claimed it first.
 
         A notice whose send crashed after the claim stays in 'sending' and is not retried
         automatically: sending it again could deliver it twice.
         """
+        item = NoticeModel(kep_address, notice_key)
         try:
-            NoticeModel(kep_address, notice_key).update(
+            # PynamoDB's update returns the item as written, so the claim also reads the notice.
+            item.update(
                 actions=[NoticeModel.status.set(NoticeStatus.SENDING.value),
                          NoticeModel.claimed_at.set(claimed_at),
                          NoticeModel.attempts.add(1)],
@@ -111,9 +113,9 @@ class NoticeRepository:
             )
         except UpdateError as exc:
             if _is_condition_failure(exc):
-                return False
+                return None
             raise
-        return True
+        return _to_stored(item)
 
     def mark_sent(self, kep_address: str, notice_key: str, message_id: str, subject: str,
                   recipient: str, sent_at: str) -> None:

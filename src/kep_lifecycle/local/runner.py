@@ -40,8 +40,8 @@ LOCAL_ENVIRONMENT = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "POWERTOOLS_DEV": "false",
-    # A few segments suffice for thousands of accounts; each costs a queue round trip a day.
-    "QUOTA_SCAN_SEGMENTS": "4",
+    # Two segments suffice for a few thousand accounts; each costs a queue round trip a day.
+    "QUOTA_SCAN_SEGMENTS": "2",
     # moto answers an index query by sorting the whole table, so a local run keeps few shards.
     "SHARD_COUNT": "1",
 }

@@ -48,27 +48,26 @@ class Notifier:
     def send_one(self, kep_address: str, notice_key: str, report: JobReport) -> None:
         """Send one recorded notice unless another sender has claimed it or it went out already."""
         notices = self.runtime.notices
-        notice = notices.get(kep_address, notice_key)
         contact = self.runtime.accounts.get_contact(kep_address)
-        if notice is None or contact is None:
+        if contact is None:
             report.counts["not_found"] += 1
             return
 
-        try:
-            rendered = self.renderer.render(notice.kind, notice.context, kep_address, contact.holder_name)
-        except TemplateError as exc:
-            # The notice stays pending; it goes out with the next run once the template is fixed.
-            logger.error("notice render failed", extra={"notice_key": notice_key, "error": repr(exc)})
-            report.counts["render_failed"] += 1
-            report.failures.append({"kep_address": kep_address, "notice": notice_key, "error": repr(exc)})
-            return
         if report.dry_run:
-            report.planned.append({"kep_address": kep_address, "notice": notice_key, "subject": rendered.subject})
-            report.counts["would_send"] += 1
+            notice = notices.get(kep_address, notice_key)
+            rendered = self._render(notice, contact, report) if notice else None
+            if rendered is not None:
+                report.planned.append({"kep_address": kep_address, "notice": notice_key, "subject": rendered.subject})
+                report.counts["would_send"] += 1
             return
 
-        if not notices.claim(kep_address, notice_key, utc_timestamp()):
+        notice = notices.claim(kep_address, notice_key, utc_timestamp())
+        if notice is None:
             report.counts["already_claimed"] += 1
+            return
+        rendered = self._render(notice, contact, report)
+        if rendered is None:
+            notices.release(kep_address, notice_key, "rendering failed")
             return
 
         sender_address = self.runtime.settings.notice_sender
@@ -87,3 +86,14 @@ class Notifier:
                           utc_timestamp())
         report.counts["sent"] += 1
         report.counts[f"sent_{notice.kind.value}"] += 1
+
+    def _render(self, notice, contact, report: JobReport):
+        """Render a notice; on a template error log it, count it and return None so the notice stays queued."""
+        try:
+            return self.renderer.render(notice.kind, notice.context, notice.kep_address, contact.holder_name)
+        except TemplateError as exc:
+            logger.error("notice render failed", extra={"notice_key": notice.notice_key, "error": repr(exc)})
+            report.counts["render_failed"] += 1
+            report.failures.append({"kep_address": notice.kep_address, "notice": notice.notice_key,
+                                    "error": repr(exc)})
+            return None
