@@ -61,10 +61,10 @@ def _check_then_write(backend, transact_items: list[dict]) -> None:
         seen.add(identity)
 
         condition = operation.get("ConditionExpression")
-        holds = condition is None or get_filter_expression(
+        satisfied = condition is None or get_filter_expression(
             condition, operation.get("ExpressionAttributeNames"), operation.get("ExpressionAttributeValues"),
         ).expr(backend.get_item(operation["TableName"], key))
-        reasons.append((None, None, None) if holds else
+        reasons.append((None, None, None) if satisfied else
                        ("ConditionalCheckFailed", "The conditional request failed", None))
         operations.append((kind, operation, key))
 
@@ -84,7 +84,7 @@ def _check_then_write(backend, transact_items: list[dict]) -> None:
                                 expression_attribute_names=names, expression_attribute_values=values)
 
 
-# Item operations whose results moto already holds as plain JSON data (AttributeValue maps).
+# Item operations whose results moto already keeps as plain JSON data (AttributeValue maps).
 _PLAIN_JSON_OPERATIONS = frozenset({
     "Scan", "Query", "GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem",
     "BatchWriteItem", "TransactWriteItems",
@@ -113,8 +113,8 @@ def _install_speedups() -> None:
     def project(self, projection_expressions):
         if any(len(path) != 1 for path in projection_expressions):
             return nested_projection(self, projection_expressions)
-        wanted = {path[0] for path in projection_expressions}
-        attributes = {name: value.to_json() for name, value in self.attrs.items() if name in wanted}
+        projected = {path[0] for path in projection_expressions}
+        attributes = {name: value.to_json() for name, value in self.attrs.items() if name in projected}
         return Item(hash_key=self.hash_key, range_key=self.range_key, attrs=attributes)
 
     Item.project = project
