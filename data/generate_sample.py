@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 SEED = 20250220
-# Sized so that `make run` over 44 days stays under two minutes on a 2-core machine; every
-# account is scanned daily by the quota job, which dominates a local run on moto.
+# Sized so that `make run` over 44 days stays under two minutes on a 2-core machine. The quota
+# job scans every account daily, and that scan dominates a local run on moto.
 DEFAULT_ACCOUNTS = 1800
 OUTPUT_DIR = Path(__file__).resolve().parent
 

@@ -72,7 +72,7 @@ def test_no_top_up_closes_day_after_deadline(runtime):
     assert notices_of(ADDRESS)[2] == ("grace_reminder#2025-03-01#7", "2025-03-08")
 
 
-def test_partial_top_up_still_short_closes_and_keeps_balance(runtime):
+def test_partial_top_up_closes_keeping_balance(runtime):
     store(runtime, make_account(balance_kurus=1000))
 
     run_days(runtime, date(2025, 3, 1), date(2025, 3, 16), top_ups={date(2025, 3, 10): 5999})
@@ -84,7 +84,7 @@ def test_partial_top_up_still_short_closes_and_keeps_balance(runtime):
     assert ledger_of(ADDRESS) == []
 
 
-def test_job_first_run_five_days_late_leaves_fourteen_days(runtime):
+def test_first_run_five_days_late(runtime):
     store(runtime, make_account(balance_kurus=1000))
 
     run_days(runtime, date(2025, 3, 6), date(2025, 3, 21))
@@ -113,7 +113,7 @@ def test_closed_account_never_charged_or_reminded(runtime):
     assert notices_of(ADDRESS) == []
 
 
-def test_top_up_during_closure_decision_ends_paid_not_closed(runtime):
+def test_top_up_during_closure_decision(runtime):
     """The top-up lands between the closure run's read and its write."""
     store(runtime, make_account(balance_kurus=1000))
     run_days(runtime, date(2025, 3, 1), date(2025, 3, 15))

@@ -41,7 +41,7 @@ def test_scheduler_event_without_time_zone_rejected():
         parse_job_event({"source": "kep-lifecycle.scheduler", "scheduled_time": "2025-03-01T00:30:00"})
 
 
-def test_renewal_handler_dry_run_returns_plan_and_writes_nothing(runtime):
+def test_renewal_handler_dry_run(runtime):
     store(runtime, make_account(balance_kurus=7000))
 
     answer = load_handler("renewal")({"as_of": "2025-03-01"}, LocalContext("kep-renewal"))

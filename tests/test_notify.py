@@ -143,7 +143,8 @@ def test_every_notice_kind_renders_in_turkish(runtime):
         assert rendered.subject.startswith("Çağla <Öztürk> & Şükrü İnce: ")
         assert ADDRESS in rendered.text
         assert ADDRESS in rendered.html
-        assert "{{" not in rendered.text and "None" not in rendered.text
+        assert "{{" not in rendered.text
+        assert "None" not in rendered.text
     harcama = renderer.render(NoticeKind.HARCAMA_BIRIMI_MISSING,
                               {"account_type": "kamu_kurumu", **contexts[NoticeKind.HARCAMA_BIRIMI_MISSING]},
                               ADDRESS, HOLDER)

@@ -63,7 +63,7 @@ def job_handler(job: str, run: Callable[[Runtime, JobRequest, object], JobReport
             return observed_handler(event, context)
         finally:
             # NOTE: with POWERTOOLS_METRICS_DISABLED (local runs) powertools 3.x skips the flush
-            # but keeps the values, and prints them once 100 pile up; dropping them here stops that.
+            # but keeps the values, and prints them once 100 pile up. Clearing them here stops that.
             if is_metrics_disabled():
                 metrics.clear_metrics()
 

@@ -216,20 +216,20 @@ ACCOUNT_TYPE_WORDS = {
 
 
 def rule_message(code: str, lang: str, params: dict) -> str:
-    """Translate a RuleViolation or outcome; money and dates in its parameters are shown the Turkish way."""
-    shown = {}
+    """Translate a RuleViolation or outcome; money and dates in its parameters are formatted the Turkish way."""
+    formatted = {}
     for name, value in params.items():
         if name.endswith("_kurus"):
-            shown[name.removesuffix("_kurus")] = format_try(value)
+            formatted[name.removesuffix("_kurus")] = format_try(value)
         elif isinstance(value, date):
-            shown[name] = format_tr(value)
+            formatted[name] = format_tr(value)
         elif isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-            shown[name] = format_tr(date.fromisoformat(value))
+            formatted[name] = format_tr(date.fromisoformat(value))
         else:
-            shown[name] = value
+            formatted[name] = value
         if name == "account_type":
-            shown["account_type_label"] = ACCOUNT_TYPE_WORDS.get(value, {}).get(lang, value)
-    return text(code, lang, **shown)
+            formatted["account_type_label"] = ACCOUNT_TYPE_WORDS.get(value, {}).get(lang, value)
+    return text(code, lang, **formatted)
 
 
 def job_label(job: str, lang: str) -> str:

@@ -179,7 +179,7 @@ class AccountRepository:
         """Write the account change, its fee collection and its notices in one transaction.
 
         The account write is conditional on the version that was read, the ledger item on
-        not existing yet, and each notice on not existing yet; any failed condition cancels
+        not existing yet, and each notice on not existing yet. Any failed condition cancels
         the whole write and raises ConcurrentChange.
         """
         before = _attribute_values(transition.before)

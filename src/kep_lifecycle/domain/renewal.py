@@ -124,7 +124,7 @@ def reminder_stage(state: AccountState, as_of: date) -> int | None:
     """Return 30 or 7 when a renewal reminder of that stage is due on `as_of`, else None.
 
     A stage is due from its day until the next stage starts, so a run that missed a day
-    still sends it; the notice key keeps it to one per stage and renewal date.
+    still sends it. The notice key keeps it to one per stage and renewal date.
     """
     if state.status is not Status.ACTIVE or state.in_grace:
         return None

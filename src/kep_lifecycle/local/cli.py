@@ -144,11 +144,11 @@ def print_summary(summary: dict, lang: str) -> None:
     print(text("summary_ledger", lang, count=summary["ledger"]["payments"],
                total=format_try(summary["ledger"]["total_kurus"])))
     for job, counts in summary["jobs"].items():
-        shown = {outcome: count for outcome, count in counts.items() if not outcome.startswith("sent_")}
-        if not shown:
+        outcomes = {outcome: count for outcome, count in counts.items() if not outcome.startswith("sent_")}
+        if not outcomes:
             continue
         print(text("summary_job", lang, job=job_label(job, lang)))
-        for outcome, count in shown.items():
+        for outcome, count in outcomes.items():
             print(f"  {outcome_label(outcome, lang)}: {number(count)}")
     print(text("summary_notices", lang, count=sum(summary["notices_sent"].values())))
     for kind, count in summary["notices_sent"].items():
@@ -210,7 +210,7 @@ def command_reopen(args, lang: str) -> int:
         from .runner import LocalContext, load_handler
 
         try:
-            answer = load_handler("closure")(event, LocalContext("kep-closure"))
+            response = load_handler("closure")(event, LocalContext("kep-closure"))
         except InvalidEvent as exc:
             raise UsageError(str(exc)) from None
         except SettingsError as exc:
@@ -218,11 +218,11 @@ def command_reopen(args, lang: str) -> int:
         except PynamoDBException as exc:
             raise UsageError(text("local_tables_unreachable", lang, error=exc.msg)) from None
     else:
-        answer = _invoke_deployed(args.function_name, args.region, event, lang)
+        response = _invoke_deployed(args.function_name, args.region, event, lang)
 
-    message = answer.get(f"message_{lang}") or answer.get("message_tr") or json.dumps(answer, ensure_ascii=False)
-    print(message, file=sys.stdout if answer.get("ok") else sys.stderr)
-    return 0 if answer.get("ok") else 1
+    message = response.get(f"message_{lang}") or response.get("message_tr") or json.dumps(response, ensure_ascii=False)
+    print(message, file=sys.stdout if response.get("ok") else sys.stderr)
+    return 0 if response.get("ok") else 1
 
 
 def _invoke_deployed(function_name: str, region: str | None, event: dict, lang: str) -> dict:
@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
     except BrokenPipeError:
-        # The reader of the output went away (e.g. `| head`); there is nobody left to tell.
+        # The reading end of the pipe closed (e.g. `| head`), so no error message can be delivered.
         sys.stderr.close()
         return 1
 

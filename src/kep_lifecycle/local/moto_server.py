@@ -30,7 +30,7 @@ def _check_then_write(backend, transact_items: list[dict]) -> None:
     """Run a DynamoDB transaction by checking every condition first and writing only if all hold.
 
     moto 5 snapshots every table a transaction touches with a deep copy, so that it can roll
-    back; on a table of thousands of items that copy costs more than the rest of the run.
+    back. On a table of thousands of items that copy costs more than the rest of the run.
     DynamoDB rejects a transaction that names one item twice, so once all conditions hold the
     writes cannot interfere with each other and there is nothing to roll back.
     """
@@ -98,7 +98,7 @@ def _install_speedups() -> None:
     top-level attributes copy those attributes instead of converting the whole item to
     plain JSON and back. Results of item operations are written with json.dumps instead of
     moto's shape-driven serializer, which walks the botocore model for every attribute of
-    every item; for these operations both produce the same JSON document. Comparisons of two
+    every item. For these operations both produce the same JSON document. Comparisons of two
     strings compare the strings directly: moto answers an index query by sorting every item
     that matches the partition key, and its generic comparison dominates that sort.
     """

@@ -56,12 +56,12 @@ def ledger_rows() -> list[dict]:
     return sorted(rows, key=lambda row: (row["collected_on"], row["kep_address"], row["period_start"]))
 
 
-def _eml_name(business_date: str, kind: str, kep_address: str, taken: set[str]) -> str:
+def _eml_name(business_date: str, kind: str, kep_address: str, used_names: set[str]) -> str:
     base = f"{business_date}_{kind}_{re.sub(r'[^a-z0-9.@_-]', '_', kep_address)}"
     name, counter = f"{base}.eml", 2
-    while name in taken:
+    while name in used_names:
         name, counter = f"{base}_{counter}.eml", counter + 1
-    taken.add(name)
+    used_names.add(name)
     return name
 
 
@@ -80,11 +80,11 @@ def write_outputs(runtime: Runtime, out_dir: Path, raw_by_message_id: dict[str, 
         (item for item in NoticeModel.scan() if item.status == NoticeStatus.SENT.value),
         key=lambda item: (item.business_date, item.kep_address, item.notice_key),
     )
-    taken: set[str] = set()
+    used_names: set[str] = set()
     notice_rows = []
     missing_raw = 0
     for item in sent:
-        file_name = _eml_name(item.business_date, item.kind, item.kep_address, taken)
+        file_name = _eml_name(item.business_date, item.kind, item.kep_address, used_names)
         raw = raw_by_message_id.get(item.message_id)
         if raw is None:
             missing_raw += 1

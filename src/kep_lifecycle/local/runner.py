@@ -42,7 +42,7 @@ LOCAL_ENVIRONMENT = {
     "POWERTOOLS_DEV": "false",
     # Two segments suffice for a few thousand accounts; each costs a queue round trip a day.
     "QUOTA_SCAN_SEGMENTS": "2",
-    # moto answers an index query by sorting the whole table, so a local run keeps few shards.
+    # moto sorts every matching item for each index query, so a local run keeps few shards.
     "SHARD_COUNT": "1",
 }
 
@@ -101,8 +101,8 @@ class EventRejected(Exception):
 def apply_event(runtime: Runtime, event, closure_handler: Callable) -> None:
     """Apply one event line through the path it takes on AWS; raise EventRejected if the rules reject it.
 
-    Top-ups, usage and storage are writes of the portal and the mail platform; a reopening
-    request goes to the closure function's reopen action, as an operator's would.
+    Top-ups, usage and storage are writes of the portal and the mail platform. A reopening
+    request goes to the closure function's reopen action, as an operator's request would.
     """
     try:
         match event.type:

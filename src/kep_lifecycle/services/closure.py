@@ -16,9 +16,9 @@ JOB = "closure"
 def settle_grace(runtime: Runtime, kep_address: str, request: JobRequest, report: JobReport) -> None:
     """Retry the charge (or close) for one account in grace, then record a grace reminder if one is due.
 
-    The collection and the closure are conditional on the account version that was read,
-    so a top-up that lands while this runs makes the write fail and the decision is taken
-    again on the new balance: the account ends paid or closed, never both.
+    The collection and the closure are conditional on the account version that was read.
+    A top-up that lands while this runs therefore makes the write fail, and the decision is
+    taken again on the new balance. The account ends paid or closed, never both.
     """
     applied = apply_until_settled(
         runtime.accounts.get,

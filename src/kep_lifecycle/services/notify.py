@@ -36,8 +36,8 @@ class Notifier:
         report = JobReport(JOB, request.as_of, request.dry_run)
         keys = list(self.runtime.notices.pending_keys(request.as_of))
         if request.kep_addresses is not None:
-            wanted = set(request.kep_addresses)
-            keys = [key for key in keys if key[0] in wanted]
+            requested = set(request.kep_addresses)
+            keys = [key for key in keys if key[0] in requested]
         logger.info("pending notices", extra={"as_of": request.as_of.isoformat(), "count": len(keys)})
 
         for kep_address, notice_key in keys:
